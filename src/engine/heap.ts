@@ -29,6 +29,14 @@ import { checkInvariants } from './invariants';
 import { mTreap } from './treap';
 import type { HeapEvent } from '../protocol/events';
 
+/** A stack allocated by stackAlloc: the span and what it was when allocated. */
+export interface StackHandle {
+  readonly span: mspan;
+  readonly base: number;
+  readonly npages: number;
+  freed: boolean;
+}
+
 export interface HeapConfig {
   readonly model: ModelName;
   readonly procs?: number;
@@ -170,21 +178,29 @@ export class Heap {
   }
 
   /** A stack of npages pages (a manual span). */
-  stackAlloc(npages: number, p = 0): mspan {
+  stackAlloc(npages: number, p = 0): StackHandle {
     const h: mheap = this.h;
     const pr = h.probe;
     if (pr !== null) pr.enter('stackalloc', { npages });
     const s = h.allocManual(npages, p);
     if (s === null) h.throw(`out of memory allocating stack of ${npages} pages${h.oomMessage ? ` (${h.oomMessage})` : ''}`, 'stackalloc');
     if (pr !== null) pr.leave();
-    return s;
+    return { span: s, base: s.startAddr, npages, freed: false };
   }
 
-  stackFree(s: mspan): void {
+  /**
+   * Free a stack. Freeing one twice is a runtime fault with the runtime's message, even when the
+   * mspan struct was since reused for another span (the runtime could not tell; the handle can).
+   */
+  stackFree(st: StackHandle): void {
     const h: mheap = this.h;
     const pr = h.probe;
-    if (pr !== null) pr.enter('stackfree', { s: hex(s.startAddr), npages: s.npages });
-    h.freeManual(s);
+    if (pr !== null) pr.enter('stackfree', { s: hex(st.base), npages: st.npages });
+    if (st.freed || st.span.startAddr !== st.base || st.span.state !== 'mSpanManual') {
+      h.throw(`${h.model.name === 'go1.14' ? 'mheap.freeSpanLocked' : 'MHeap_FreeSpanLocked'} - invalid span state (stack ${hex(st.base)} already freed)`, h.fname('mheap.freeManual'));
+    }
+    h.freeManual(st.span);
+    st.freed = true;
     if (pr !== null) pr.leave();
   }
 

@@ -94,7 +94,7 @@ export class listsPageHeap implements PageHeap {
   spanOf(addr: number): mspan | null {
     if (addr < this.arena_start || addr >= this.arena_used) return null;
     const s = this.spans[Math.floor((addr - this.arena_start) / _PageSize)];
-    if (s === undefined || s === null || addr < s.startAddr || addr >= s.end() || s.state === 'mSpanDead') return null;
+    if (s === undefined || s === null || addr < s.startAddr || addr >= s.end() || s.state === 'mSpanDead' || s.state === 'mSpanFree') return null;
     return s;
   }
 

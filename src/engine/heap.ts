@@ -71,7 +71,7 @@ export class Heap {
     let h!: mheap;
     const rand = () => h.rand.next();
     let pages;
-    if (mc.pageHeap === 'radix') pages = new radixPageHeap(mc.arenaStart, c.arenaReserve, c.procs);
+    if (mc.pageHeap === 'radix') pages = new radixPageHeap(mc.arenaStart, c.arenaReserve, c.procs, c.physPageSize);
     else if (mc.pageHeap === 'lists+treap') pages = new listsPageHeap(mc.arenaStart, c.arenaReserve, new mTreap<mspan>(rand), 'go1.10');
     else pages = new listsPageHeap(mc.arenaStart, c.arenaReserve, new freelargeList(), 'go1.5');
     h = new mheap(mc, sc, pages, mc.freeTracking === 'allocBits' ? new gcBitsArenas() : null, {
@@ -293,7 +293,10 @@ function paceScavenger(h: mheap): void {
   goal = Math.ceil(goal / h.physPageSize) * h.physPageSize;
   const retained = st.heap_sys - st.heap_released;
   if (retained <= goal || retained - goal < h.physPageSize) h.scavengeGoal = Number.MAX_SAFE_INTEGER;
-  else h.scavengeGoal = goal;
+  else {
+    h.scavengeGoal = goal;
+    (h.pages as radixPageHeap).pages.resetScavengeAddr();
+  }
 }
 
 export { RuntimeFault as Fault };

@@ -14,6 +14,8 @@
 import type { mspan } from './mspan';
 import type { mheap } from './mheap';
 
+export type PageRangeKind = 'span' | 'free' | 'released' | 'cached';
+
 export type SysStat = 'heap_inuse' | 'stacks_inuse';
 
 export interface PageHeap {
@@ -24,7 +26,10 @@ export interface PageHeap {
   scavenge(h: mheap, now: number, limit: number, all: boolean): number;
   /** Bytes of the reserved address space handed to the heap so far. */
   mappedBytes(): number;
-  /** Every page range of the heap in address order: free, released or owned by a span. */
-  forEachRange(h: mheap, fn: (base: number, npages: number, kind: 'free' | 'released' | 'span', s: mspan | null) => void): void;
+  /**
+   * Every page range of the heap in address order: owned by a span, free (retained), free and
+   * released to the OS, or (go1.14) reserved in a P's page cache.
+   */
+  forEachRange(h: mheap, fn: (base: number, npages: number, kind: PageRangeKind, s: mspan | null) => void): void;
   checkInvariants(h: mheap, out: string[]): void;
 }

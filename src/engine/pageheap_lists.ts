@@ -21,7 +21,7 @@ import { _HeapAllocChunk, _MaxMHeapList, _PageShift, _PageSize } from './constan
 import { mSpanList, hex } from './mspanlist';
 import type { mspan } from './mspan';
 import type { mheap } from './mheap';
-import type { PageHeap, SysStat } from './pageheap';
+import type { PageHeap, PageRangeKind, SysStat } from './pageheap';
 
 /** Where free spans of 128+ pages live: a list with best fit (go1.5) or a treap (go1.10). */
 export interface LargeFreeSet {
@@ -309,7 +309,7 @@ export class listsPageHeap implements PageHeap {
     return sum;
   }
 
-  forEachRange(h: mheap, fn: (base: number, npages: number, kind: 'free' | 'released' | 'span', s: mspan | null) => void): void {
+  forEachRange(h: mheap, fn: (base: number, npages: number, kind: PageRangeKind, s: mspan | null) => void): void {
     let p = 0;
     const n = this.spans.length;
     while (p < n) {

@@ -23,12 +23,12 @@ import { heapArenaIndex } from './heaparena';
 import { hex } from './mspanlist';
 import type { mspan } from './mspan';
 import type { mheap } from './mheap';
-import type { PageHeap, SysStat } from './pageheap';
+import type { PageHeap, PageRangeKind, SysStat } from './pageheap';
 import { pageAlloc } from './pagealloc/pagealloc';
-import type { pageCache } from './pagealloc/pagecache';
+import { pageCache } from './pagealloc/pagecache';
 
 export class radixPageHeap implements PageHeap {
-  readonly pages = new pageAlloc();
+  readonly pages: pageAlloc;
   readonly arenas: heapArenaIndex;
   /** Per-P page caches. */
   readonly pcache: pageCache[] = [];
@@ -42,11 +42,13 @@ export class radixPageHeap implements PageHeap {
     readonly arenaStart: number,
     arenaReserve: number,
     procs: number,
+    physPageSize: number,
   ) {
+    this.pages = new pageAlloc({ physPageSize });
     this.arenas = new heapArenaIndex(arenaStart);
     this.hint = arenaStart;
     this.end = arenaStart + arenaReserve;
-    for (let i = 0; i < procs; i++) this.pcache.push(this.pages.emptyCache());
+    for (let i = 0; i < procs; i++) this.pcache.push(new pageCache());
   }
 
   spanOf(addr: number): mspan | null {
@@ -191,7 +193,7 @@ export class radixPageHeap implements PageHeap {
   scavengeBytes(h: mheap, nbytes: number, by: 'scavenge' | 'freeOSMemory' | 'grow' | 'background'): number {
     const pr = h.probe;
     if (pr !== null) pr.enter('pageAlloc.scavenge', { nbytes: Number.isFinite(nbytes) ? nbytes : -1 });
-    const released = this.pages.scavenge(nbytes, h.physPageSize);
+    const released = this.pages.scavenge(nbytes);
     if (released > 0) {
       h.memstats.heap_released += released;
       if (h.listener !== null) h.emit({ type: 'spanRelease', base: 0, bytes: released, by });
@@ -201,37 +203,49 @@ export class radixPageHeap implements PageHeap {
   }
 
   scavenge(h: mheap, _now: number, _limit: number, all: boolean): number {
-    if (all) return this.scavengeBytes(h, Infinity, 'freeOSMemory');
+    if (all) {
+      this.pages.resetScavengeAddr();
+      return this.scavengeBytes(h, Infinity, 'freeOSMemory');
+    }
     const retained = h.memstats.heap_sys - h.memstats.heap_released;
     if (retained <= h.scavengeGoal) return 0;
     return this.scavengeBytes(h, retained - h.scavengeGoal, 'scavenge');
   }
 
-  forEachRange(h: mheap, fn: (base: number, npages: number, kind: 'free' | 'released' | 'span', s: mspan | null) => void): void {
-    // Walk the grown address space page by page, grouping runs: spans from the arena map,
-    // free pages from pageAlloc's bitmaps (released when scavenged).
-    for (const chunk of this.pages.chunks()) {
+  forEachRange(h: mheap, fn: (base: number, npages: number, kind: PageRangeKind, s: mspan | null) => void): void {
+    // Walk the grown chunks page by page, grouping runs: spans from the arena map, free pages from
+    // pageAlloc's bitmaps (released when scavenged). In-use pages with no span belong to a P's
+    // page cache: they are free memory the P has reserved.
+    for (const chunk of this.pages.chunkList()) {
+      const inUse = (i: number): number => (chunk.alloc[i >> 5] >>> (i & 31)) & 1;
+      const scav = (i: number): number => (chunk.scavenged[i >> 5] >>> (i & 31)) & 1;
+      const chunkEnd = chunk.base + pallocChunkPages * _PageSize;
       let i = 0;
       while (i < pallocChunkPages) {
         const addr = chunk.base + i * _PageSize;
         const s = this.arenas.spanOf(addr);
         if (s !== null) {
-          const first = Math.max(s.startAddr, chunk.base);
-          const n = Math.min(s.end(), chunk.base + pallocChunkPages * _PageSize) - first;
-          fn(first, n / _PageSize, 'span', s);
-          i += n / _PageSize;
+          const n = (Math.min(s.end(), chunkEnd) - addr) / _PageSize;
+          fn(addr, n, 'span', s);
+          i += n;
           continue;
         }
-        const inUse = chunk.isInUse(i);
-        const scav = chunk.isScavenged(i);
+        const kind = (k: number): PageRangeKind => (inUse(k) === 1 ? 'cached' : scav(k) === 1 ? 'released' : 'free');
+        const here = kind(i);
         let j = i + 1;
-        while (j < pallocChunkPages && chunk.isInUse(j) === inUse && chunk.isScavenged(j) === scav && this.arenas.spanOf(chunk.base + j * _PageSize) === null) j++;
-        // In-use pages without a span belong to a P's page cache: show them as free (retained).
-        fn(addr, j - i, scav && !inUse ? 'released' : 'free', null);
+        while (j < pallocChunkPages && kind(j) === here && this.arenas.spanOf(chunk.base + j * _PageSize) === null) j++;
+        fn(addr, j - i, here, null);
         i = j;
       }
     }
     void h;
+  }
+
+  /** Scavenged pages held in the P page caches (still counted in heap_released). */
+  cachedScavengedPages(): number {
+    let n = 0;
+    for (const c of this.pcache) n += popcount32(c.scavLo) + popcount32(c.scavHi);
+    return n;
   }
 
   checkInvariants(h: mheap, out: string[]): void {
@@ -250,14 +264,23 @@ export class radixPageHeap implements PageHeap {
       const bit = (a.pageInUse[pi >> 3] >> (pi & 7)) & 1;
       if ((s.state === 'mSpanInUse') !== (bit === 1)) out.push(`pageInUse bit of span ${hex(s.startAddr)} is ${bit} but the span is ${s.state}`);
       for (let i = 0; i < s.npages; i++) {
-        if (!this.pages.isAllocated(s.startAddr + i * _PageSize)) {
+        if (!this.pages.isPageInUse(s.startAddr + i * _PageSize)) {
           out.push(`span ${hex(s.startAddr)} page ${i} is free in pageAlloc`);
           break;
         }
       }
     }
-    const scavFree = this.pages.scavengedFreeBytes();
+    const scavFree = this.pages.pageCounts().scavenged * _PageSize;
+    const cached = this.cachedScavengedPages() * _PageSize;
     const untouched = this.curArena.end - this.curArena.base;
-    if (scavFree + untouched !== h.memstats.heap_released) out.push(`heap_released ${h.memstats.heap_released} != scavenged free pages ${scavFree} + ungrown arena ${untouched}`);
+    if (scavFree + cached + untouched !== h.memstats.heap_released) {
+      out.push(`heap_released ${h.memstats.heap_released} != scavenged free pages ${scavFree} + scavenged pages in page caches ${cached} + ungrown arena ${untouched}`);
+    }
   }
+}
+
+function popcount32(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

@@ -29,11 +29,11 @@ export class TestHeap extends Heap {
   }
 }
 
-/** Free page ranges of the page heap, in address order: [base, npages]. */
+/** Free page ranges the page heap can allocate from, in address order: [base, npages] (P page caches excluded). */
 export function freeRanges(hp: Heap): [number, number][] {
   const out: [number, number][] = [];
   hp.h.pages.forEachRange(hp.h, (base, npages, kind) => {
-    if (kind === 'span') return;
+    if (kind === 'span' || kind === 'cached') return;
     const last = out[out.length - 1];
     if (last !== undefined && last[0] + last[1] * 8192 === base) last[1] += npages;
     else out.push([base, npages]);

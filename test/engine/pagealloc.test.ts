@@ -473,8 +473,8 @@ describe('pageAlloc basics', () => {
 
 function dataOf(alloc: Range[], scav: Range[]): pallocData {
   const d = new pallocData();
-  for (const [s, n] of scav) d.scavenged.setRange(s, n);
-  for (const [s, n] of alloc) d.pallocBits.allocRange(s, n);
+  for (const [s, n] of scav) if (n > 0) d.scavenged.setRange(s, n);
+  for (const [s, n] of alloc) if (n > 0) d.pallocBits.allocRange(s, n);
   return d;
 }
 
@@ -522,8 +522,10 @@ describe('findScavengeCandidate', () => {
   });
   it('searches down from the 64-page word holding searchIdx', () => {
     const d = dataOf([[100, 20]], [[0, 64]]);
-    expectSame('from 70', d.findScavengeCandidate(70, 1, P, 0), [64, 36]);
-    expectSame('from 127 sees the whole word', d.findScavengeCandidate(127, 1, P, 0), [120, 8]);
+    // Word 1 (pages 64..127) is examined whole, whatever page of it searchIdx names.
+    expectSame('from 70', d.findScavengeCandidate(70, 1, P, 0), [120, 8]);
+    expectSame('from 127', d.findScavengeCandidate(127, 1, P, 0), [120, 8]);
+    expectSame('from 128', d.findScavengeCandidate(128, 1, P, 0), [120, 72]);
     expectSame('from 63', d.findScavengeCandidate(63, 1, P, 0), [0, 0]);
   });
 });

@@ -49,6 +49,6 @@ for (const model of allModels) {
 /** go1.14: free pages held in P page caches are idle but were not scavenged by pageAlloc. */
 function cachedUnreleased(hp: TestHeap): number {
   if (hp.model !== 'go1.14') return 0;
-  const pages = hp.h.pages as unknown as { pcache: { cacheFreePages(): number; scavFreePages(): number }[] };
-  return pages.pcache.reduce((n, c) => n + (c.cacheFreePages() - c.scavFreePages()) * P, 0);
+  const pages = hp.h.pages as unknown as { pcache: { freePages(): number }[]; cachedScavengedPages(): number };
+  return (pages.pcache.reduce((n, c) => n + c.freePages(), 0) - pages.cachedScavengedPages()) * P;
 }

@@ -43,12 +43,14 @@
  *    restart from the top (call it when the scavenger's pacing changes, i.e. each GC, and before
  *    a forced scavenge of everything). Go 1.15 replaced the cursor with address-range
  *    reservations, Go 1.19 with a scavenge index; `free` takes no `scavenged` flag here.
- *  - A root-level straddling `find` may leave `searchAddr` in never-grown address space (Go 1.16
- *    added `findMappedAddr` to prevent that). Here unmapped summaries read as zero, so it is
- *    harmless (real Go 1.14 could fault reading the unmapped summary; the allocation results are
- *    the same).
- *  - `allocToCache` parks `searchAddr` on the cache block's last page, as the go1.14 point
- *    releases do (1.14.0 put it one page past the block); allocation results are the same.
+ *  - `find` returns the base of the first non-empty summary entry it saw as the new searchAddr,
+ *    which in a discontiguous heap can lie in never-grown address space (golang/go#40191; later
+ *    releases added `findMappedAddr`). Unmapped summaries read as zero here, so this is
+ *    harmless and allocation results are unchanged (real Go 1.14 could fault reading such an
+ *    unmapped summary). Hence the checker does not require searchAddr to lie inside `inUse`.
+ *  - `allocToCache` parks `searchAddr` on the cache block's last page, as the go1.14.x backport
+ *    of golang/go#38605 does (go1.14.0 put it one page past the block, possibly in unmapped
+ *    memory); allocation results are the same either way.
  * Model choices: `grow` rounds [base, base+size) out to chunks and updates the rounded range
  * (mheap only grows by whole chunks anyway); `alloc`/`free`/`allocRange` throw a RuntimeFault on
  * ranges outside grown memory, and `free` on pages that are already free (real Go would corrupt
@@ -166,9 +168,10 @@ export interface summaryEntryView {
 
 export interface pageCountsView {
   readonly total: number;
+  /** Pages with the alloc bit set: spans plus pages held by page caches. */
   readonly inUse: number;
   readonly free: number;
-  /** Scavenged pages (all of them free). */
+  /** Scavenged pages (all of them free; scavenged pages inside a page cache are in `pageCache.scav`). */
   readonly scavenged: number;
 }
 

@@ -7,7 +7,7 @@
  *
  * Fields (Go's uint64 bitmaps kept as two uint32 halves: `...Lo` holds pages 0..31 of the block,
  * `...Hi` pages 32..63; bit i <=> page base + i*pageSize):
- *  - base: address of the block, 64-page aligned; 0 for an empty cache that never held a block;
+ *  - base: address of the block, 64-page aligned; 0 when the cache holds no block (new or flushed);
  *  - cache: 1 = free page owned by this cache, 0 = given out (or in use before the cache took it);
  *  - scav: 1 = that page is still scavenged.
  *

@@ -147,14 +147,13 @@ const sumPageEntries = 1 << sumPageShift;
  */
 export class summaryLevel {
   private readonly pages = new Map<number, Uint32Array>();
-
-  constructor(readonly level: number) {}
-
   /** Number of entries of this level: 1 << (sum of levelBits up to and including it). */
-  get capacity(): number {
+  readonly capacity: number;
+
+  constructor(readonly level: number) {
     let bits = 0;
-    for (let l = 0; l <= this.level; l++) bits += levelBits[l]!;
-    return 2 ** bits;
+    for (let l = 0; l <= level; l++) bits += levelBits[l]!;
+    this.capacity = 2 ** bits;
   }
 
   get(i: number): pallocSum {

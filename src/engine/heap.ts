@@ -17,7 +17,7 @@ import { gcinit, gcStart, runfinq, type GCCycle } from './mgc';
 import { finishsweep, reclaimBusy, sweepN, sweepSpan } from './mgcsweep';
 import { mheap } from './mheap';
 import { models, type ModelName } from './modelconfig';
-import type { mspan } from './mspan';
+import { objNoscan, type mspan } from './mspan';
 import { hex } from './mspanlist';
 import { freelargeList, listsPageHeap } from './pageheap_lists';
 import { radixPageHeap } from './pageheap_radix';
@@ -25,17 +25,10 @@ import type { Probe } from './probe';
 import { sizeClassTable, sizeToClass } from './sizeclasses';
 import { addfinalizer } from './specials';
 import { tick } from './sysmon';
+import { stackalloc, stackfree, stackpools, type StackHandle } from './stack';
 import { checkInvariants } from './invariants';
 import { mTreap } from './treap';
 import type { HeapEvent } from '../protocol/events';
-
-/** A stack allocated by stackAlloc: the span and what it was when allocated. */
-export interface StackHandle {
-  readonly span: mspan;
-  readonly base: number;
-  readonly npages: number;
-  freed: boolean;
-}
 
 export interface HeapConfig {
   readonly model: ModelName;
@@ -52,6 +45,7 @@ export interface HeapConfig {
 export class Heap {
   readonly h: mheap;
   readonly config: Required<HeapConfig>;
+  readonly stacks = new stackpools();
 
   constructor(cfg: HeapConfig) {
     const mc = models[cfg.model];
@@ -112,7 +106,7 @@ export class Heap {
     const h: mheap = this.h;
     const s = h.spanOf(obj);
     if (s === null || s.state !== 'mSpanInUse') h.throw(`write to ${hex(obj)}: not a heap object`);
-    if (h.model.noscanSpanClasses && s.noscan()) h.throw(`write of a pointer into noscan object ${hex(obj)}`);
+    if (this.isNoscan(obj)) h.throw(`write of a pointer into noscan object ${hex(obj)}`);
     const i = s.objIndex(obj);
     let m = s.ptrs;
     if (m === null) m = s.ptrs = new Map();
@@ -126,6 +120,33 @@ export class Heap {
     }
     if (slots === undefined) m.set(i, (slots = new Map()));
     slots.set(slot, target);
+  }
+
+  /** The pointer stored in word `slot` of the object at `obj` (0 for nil). */
+  readPointer(obj: number, slot: number): number {
+    const s = this.h.spanOf(obj);
+    if (s === null || s.ptrs === null) return 0;
+    return s.ptrs.get(s.objIndex(obj))?.get(slot) ?? 0;
+  }
+
+  /** Whether the object at addr is pointer-free (span class noscan bit; go1.5: the heap bitmap). */
+  isNoscan(addr: number): boolean {
+    const s = this.h.spanOf(addr);
+    if (s === null) return false;
+    if (s.objBits !== null) return (s.objBits[s.objIndex(addr)] & objNoscan) !== 0;
+    return s.noscan();
+  }
+
+  /** Bytes requested for the object at addr, when sizes are tracked (0 if unknown). */
+  requestedSize(addr: number): number {
+    const s = this.h.spanOf(addr);
+    if (s === null) return 0;
+    if (s.sizeclass() === 0) return s.limit - s.startAddr;
+    if (s.tinySizes !== null) {
+      const n = s.tinySizes.get(addr - s.startAddr);
+      if (n !== undefined) return n;
+    }
+    return s.reqsize !== null ? s.reqsize[s.objIndex(addr)] : 0;
   }
 
   /** Install the root set: a function that visits every live reference of the program. */
@@ -177,31 +198,14 @@ export class Heap {
     return runfinq(this.h);
   }
 
-  /** A stack of npages pages (a manual span). */
-  stackAlloc(npages: number, p = 0): StackHandle {
-    const h: mheap = this.h;
-    const pr = h.probe;
-    if (pr !== null) pr.enter('stackalloc', { npages });
-    const s = h.allocManual(npages, p);
-    if (s === null) h.throw(`out of memory allocating stack of ${npages} pages${h.oomMessage ? ` (${h.oomMessage})` : ''}`, 'stackalloc');
-    if (pr !== null) pr.leave();
-    return { span: s, base: s.startAddr, npages, freed: false };
+  /** stackalloc(n): a goroutine stack of n bytes (a power of two, at least 2 KB). */
+  stackAlloc(n: number, p = 0): StackHandle {
+    return stackalloc(this.h, this.stacks, n, p);
   }
 
-  /**
-   * Free a stack. Freeing one twice is a runtime fault with the runtime's message, even when the
-   * mspan struct was since reused for another span (the runtime could not tell; the handle can).
-   */
+  /** stackfree: freeing a stack twice is a runtime fault with the runtime's message. */
   stackFree(st: StackHandle): void {
-    const h: mheap = this.h;
-    const pr = h.probe;
-    if (pr !== null) pr.enter('stackfree', { s: hex(st.base), npages: st.npages });
-    if (st.freed || st.span.startAddr !== st.base || st.span.state !== 'mSpanManual') {
-      h.throw(`${h.model.name === 'go1.14' ? 'mheap.freeSpanLocked' : 'MHeap_FreeSpanLocked'} - invalid span state (stack ${hex(st.base)} already freed)`, h.fname('mheap.freeManual'));
-    }
-    h.freeManual(st.span);
-    st.freed = true;
-    if (pr !== null) pr.leave();
+    stackfree(this.h, this.stacks, st);
   }
 
   spanOf(addr: number): mspan | null {
@@ -214,7 +218,7 @@ export class Heap {
   }
 
   checkInvariants(): string[] {
-    return checkInvariants(this.h);
+    return checkInvariants(this.h, this.stacks);
   }
 
   setListener(fn: ((ev: HeapEvent) => void) | null): void {
@@ -300,5 +304,5 @@ function paceScavenger(h: mheap): void {
 }
 
 export { RuntimeFault as Fault };
-export type { GCCycle, AllocRecord };
+export type { GCCycle, AllocRecord, StackHandle };
 export const isRuntimeFault = (e: unknown): e is RuntimeFault => e instanceof RuntimeFault;

@@ -15,8 +15,9 @@ import { hex } from './mspanlist';
 import type { mheap } from './mheap';
 import { objAllocated, type mspan } from './mspan';
 import type { listsPageHeap } from './pageheap_lists';
+import { _FixedStack, _StackCacheSize, type stackpools } from './stack';
 
-export function checkInvariants(h: mheap): string[] {
+export function checkInvariants(h: mheap, stacks?: stackpools): string[] {
   const out: string[] = [];
   h.pages.checkInvariants(h, out);
   const st = h.memstats;
@@ -86,6 +87,19 @@ export function checkInvariants(h: mheap): string[] {
     for (const s of c.empty) if (s.spanclass !== c.spanclass || s.state !== 'mSpanInUse') out.push(`mcentral ${c.spanclass} empty holds ${s.state} span ${hex(s.startAddr)} of class ${s.spanclass}`);
   }
   if (h.gcBits !== null) for (const v of h.gcBits.checkInvariants()) out.push(`gcBits: ${v}`);
+  if (stacks !== undefined) {
+    stacks.pool.forEach((list, order) => {
+      for (const s of list) {
+        const ent = stacks.manualFreeList.get(s);
+        if (s.state !== 'mSpanManual' || ent === undefined || ent.free.length === 0) out.push(`stackpool[${order}] holds span ${hex(s.startAddr)} with no free stack`);
+      }
+    });
+    for (const [s, { order, free }] of stacks.manualFreeList) {
+      const per = _StackCacheSize / (_FixedStack << order);
+      if (s.allocCount + free.length !== per) out.push(`stack span ${hex(s.startAddr)}: allocCount ${s.allocCount} + free ${free.length} != ${per} stacks`);
+      if ((free.length > 0) !== (s.list === stacks.pool[order])) out.push(`stack span ${hex(s.startAddr)}: on stackpool[${order}] is ${s.list === stacks.pool[order]} with ${free.length} free stacks`);
+    }
+  }
   return out;
 }
 
@@ -100,3 +114,4 @@ export function countAllocated(s: mspan): number {
   }
   return n;
 }
+

@@ -16,7 +16,7 @@
  */
 import { _MaxSmallSize, _PageShift, _PageSize, _TinySize, tinySizeClass } from './constants';
 import type { mheap } from './mheap';
-import { objAllocated, type mspan } from './mspan';
+import { objAllocated, objNoscan, type mspan } from './mspan';
 import { nextSample, type mcache } from './mcache';
 import { hex } from './mspanlist';
 import { sizeToClass } from './sizeclasses';
@@ -83,6 +83,7 @@ export function mallocgc(h: mheap, size: number, noscan: boolean, p: number, sit
         rec.tiny = true;
         rec.sizeclass = tinySizeClass;
         rec.span = h.spanOf(c.tiny);
+        if (h.trackSizes) (rec.span!.tinySizes ??= new Map()).set(x - rec.span!.startAddr, size);
         if (pr !== null) pr.point(`fits in the current tiny block at offset ${off}`, { off, x: hex(x) });
         if (h.listener !== null) h.emit({ type: 'malloc', addr: x, size, sizeclass: tinySizeClass, elemsize: 0, noscan, tiny: true, large: false, span: rec.span!.startAddr, p });
         if (pr !== null) pr.leave();
@@ -100,6 +101,7 @@ export function mallocgc(h: mheap, size: number, noscan: boolean, p: number, sit
       }
       elem = _TinySize;
       rec.tiny = true;
+      if (h.trackSizes) (s.tinySizes ??= new Map()).set(x - s.startAddr, size);
       rec.sizeclass = tinySizeClass;
       st.by_size_nmalloc[tinySizeClass]++;
       if (pr !== null) pr.point(`new 16-byte tiny block at ${hex(x)}`, { x: hex(x) });
@@ -113,6 +115,8 @@ export function mallocgc(h: mheap, size: number, noscan: boolean, p: number, sit
       shouldhelpgc = got.refilled;
       x = s.startAddr + v * elem;
       rec.sizeclass = sizeclass;
+      if (h.trackSizes) (s.reqsize ??= new Uint32Array(s.nelems))[v] = size;
+      if (s.objBits !== null && noscan) s.objBits[v] |= objNoscan;
       st.by_size_nmalloc[sizeclass]++;
       if (pr !== null) pr.point(`object ${v} of span ${hex(s.startAddr)} at ${hex(x)}`, { x: hex(x) });
     }
@@ -209,7 +213,7 @@ function largeAlloc(h: mheap, size: number, noscan: boolean, p: number): mspan {
   } else {
     // go1.5 keeps ref == 0 for large spans; the object's state lives in the heap bitmap.
     s.freelist = -1;
-    s.objBits![0] = objAllocated;
+    s.objBits![0] = objAllocated | (noscan ? objNoscan : 0);
   }
   if (pr !== null) pr.leave();
   return s;

@@ -42,6 +42,7 @@ export function sweepSpan(h: mheap, s: mspan, preserve: boolean, by: SweepCaller
   const size = s.elemsize;
   const cl = s.sizeclass();
   if (s.specials.length > 0) sweepSpecials(h, s);
+  if (s.tinySizes !== null) for (const off of s.tinySizes.keys()) if (!s.isMarked(Math.floor(off / size))) s.tinySizes.delete(off);
   let res = false;
   let nfreed: number;
   let freeToHeap = false;
@@ -81,7 +82,7 @@ export function sweepSpan(h: mheap, s: mspan, preserve: boolean, by: SweepCaller
     nfreed = 0;
     for (let i = 0; i < n; i++) {
       const b = bits[i];
-      if ((b & objMarked) !== 0) bits[i] = objAllocated;
+      if ((b & objMarked) !== 0) bits[i] = b & ~objMarked;
       else if ((b & objAllocated) !== 0) {
         bits[i] = 0;
         nfreed++;

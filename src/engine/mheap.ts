@@ -88,6 +88,8 @@ export class mheap {
   /** Address of zerobase: where every zero-size allocation points. */
   readonly zerobase: number;
 
+  /** Keep requested sizes per object for inspection (`obj(x).size`); off for benchmarks. */
+  trackSizes = false;
   listener: ((ev: HeapEvent) => void) | null = null;
   probe: Probe | null = null;
   private nextSpanId = 1;
@@ -129,6 +131,11 @@ export class mheap {
   freeMSpan(s: mspan): void {
     this.allspans.delete(s);
     this.memstats.mspan_inuse -= this.model.sizeofMspan;
+  }
+
+  /** mspan structs created so far (`len(allspans)` in the runtime, which never frees them). */
+  spansCreated(): number {
+    return this.nextSpanId - 1;
   }
 
   emit(ev: HeapEvent): void {
@@ -182,6 +189,8 @@ export class mheap {
       s.freeindex = 0;
       s.specials = [];
       s.ptrs = null;
+      s.reqsize = null;
+      s.tinySizes = null;
       this.initFreeTracking(s);
       this.pagesInUse += npage;
       if (large) {

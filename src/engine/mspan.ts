@@ -25,6 +25,8 @@ import type { special } from './specials';
 /** go1.5 per-object bits (see `objBits`). */
 export const objAllocated = 1;
 export const objMarked = 2;
+/** The object holds no pointers (the heap bitmap's "no pointers" bits). */
+export const objNoscan = 4;
 
 export type mSpanState = 'mSpanDead' | 'mSpanInUse' | 'mSpanManual' | 'mSpanFree';
 
@@ -43,6 +45,7 @@ export class mspan {
 
   /** Our own stable identity, in order of creation (Go reuses mspan structs; we do not). */
   readonly id: number;
+  /** For display: the mspan's own position in creation order. */
   startAddr: number;
   npages: number;
   state: mSpanState = 'mSpanDead';
@@ -80,6 +83,12 @@ export class mspan {
 
   /** Finalizer and profile records, sorted by (offset, kind). */
   specials: special[] = [];
+  /**
+   * Bytes requested per object (mallocgc's `size`), kept when the heap tracks sizes for
+   * inspection (`mheap.trackSizes`); tiny sub-objects are keyed by their offset in `tinySizes`.
+   */
+  reqsize: Uint32Array | null = null;
+  tinySizes: Map<number, number> | null = null;
   /** Pointers stored in objects of this span: object index -> (word slot -> target address). */
   ptrs: Map<number, Map<number, number>> | null = null;
 

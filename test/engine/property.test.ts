@@ -72,7 +72,7 @@ function runSequence(model: (typeof allModels)[number], seed: number): void {
           const a = hp.rootSet.get(ns[r.n(ns.length)])!;
           const b = hp.rootSet.get(ns[r.n(ns.length)])!;
           const s = hp.spanOf(a);
-          if (s === null || (s.noscan() && hp.model !== 'go1.5')) break;
+          if (s === null || hp.isNoscan(a)) break;
           what = `link ${a.toString(16)} -> ${b.toString(16)}`;
           hp.writePointer(a, r.n(4), b);
           break;
@@ -105,7 +105,7 @@ function runSequence(model: (typeof allModels)[number], seed: number): void {
             freedStacks.push(s);
           } else {
             what = 'stackalloc';
-            stacks.push(hp.stackAlloc(1 + r.n(16)));
+            stacks.push(hp.stackAlloc(2048 << r.n(8)));
           }
           break;
         }

@@ -175,6 +175,17 @@ export class Heap {
     return n;
   }
 
+  /** Release up to `bytes` of free memory now (go1.14: from the highest addresses; go1.5/go1.10: whole free spans). */
+  scavengeBytes(bytes: number): number {
+    const h = this.h;
+    h.scavengeRuns++;
+    if (h.pages instanceof radixPageHeap) {
+      h.pages.pages.resetScavengeAddr();
+      return h.pages.scavengeBytes(h, bytes, 'scavenge');
+    }
+    return h.pages.scavenge(h, h.nanotime, 0, true, bytes);
+  }
+
   /** debug.FreeOSMemory(): a forced GC, then release every free page. */
   freeOSMemory(): number {
     this.gc();

@@ -123,6 +123,7 @@ export function mallocgc(h: mheap, size: number, noscan: boolean, p: number, sit
     st.nmalloc++;
     st.heap_objects++;
     st.heap_alloc += elem;
+    st.total_alloc += elem;
   } else {
     shouldhelpgc = true;
     s = largeAlloc(h, size, noscan, p);
@@ -131,6 +132,7 @@ export function mallocgc(h: mheap, size: number, noscan: boolean, p: number, sit
     rec.large = true;
     st.nmalloc++;
     st.heap_alloc += elem;
+    st.total_alloc += elem;
   }
   rec.addr = x;
   rec.elemsize = elem;

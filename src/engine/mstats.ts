@@ -24,6 +24,8 @@ export class mstats {
   heap_live = 0;
   heap_marked = 0;
   heap_objects = 0;
+  /** Cumulative bytes allocated (MemStats.TotalAlloc). */
+  total_alloc = 0;
   nmalloc = 0;
   nfree = 0;
   tinyallocs = 0;

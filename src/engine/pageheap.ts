@@ -22,8 +22,11 @@ export interface PageHeap {
   allocSpanLocked(h: mheap, npage: number, stat: SysStat, p: number): mspan | null;
   freeSpanLocked(h: mheap, s: mspan, acctinuse: boolean, acctidle: boolean, unusedsince: number): void;
   spanOf(addr: number): mspan | null;
-  /** Periodic/forced scavenging: release memory to the OS. Returns bytes released. */
-  scavenge(h: mheap, now: number, limit: number, all: boolean): number;
+  /**
+   * Periodic/forced scavenging: release memory to the OS (spans idle for more than `limit` ns, or
+   * every free page when `all`), stopping once `maxBytes` are released. Returns bytes released.
+   */
+  scavenge(h: mheap, now: number, limit: number, all: boolean, maxBytes?: number): number;
   /** Bytes of the reserved address space handed to the heap so far. */
   mappedBytes(): number;
   /**

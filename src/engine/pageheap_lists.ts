@@ -280,12 +280,13 @@ export class listsPageHeap implements PageHeap {
     else this.freelarge.removeSpan(t);
   }
 
-  scavenge(h: mheap, now: number, limit: number, all: boolean): number {
+  scavenge(h: mheap, now: number, limit: number, all: boolean, maxBytes = Infinity): number {
     const pr = h.probe;
     if (pr !== null) pr.enter('mheap.scavenge', { now, limit });
     let sum = 0;
     const phys = h.physPageSize;
     const one = (s: mspan): void => {
+      if (sum >= maxBytes) return;
       if (!all && (now - s.unusedsince <= limit || s.npreleased === s.npages)) return;
       if (s.npreleased === s.npages) return;
       let start = s.startAddr;

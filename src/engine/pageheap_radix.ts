@@ -202,10 +202,10 @@ export class radixPageHeap implements PageHeap {
     return released;
   }
 
-  scavenge(h: mheap, _now: number, _limit: number, all: boolean): number {
+  scavenge(h: mheap, _now: number, _limit: number, all: boolean, maxBytes = Infinity): number {
     if (all) {
       this.pages.resetScavengeAddr();
-      return this.scavengeBytes(h, Infinity, 'freeOSMemory');
+      return this.scavengeBytes(h, maxBytes, 'freeOSMemory');
     }
     const retained = h.memstats.heap_sys - h.memstats.heap_released;
     if (retained <= h.scavengeGoal) return 0;

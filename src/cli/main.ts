@@ -1,0 +1,98 @@
+/**
+ * `goheap`: the headless runner.
+ *
+ *   goheap run FILE [--model M] [--procs N] [--gogc V|off] [--memprofilerate N] [--physpagesize N]
+ *                   [--seed N] [--json] [--trace] [--no-allocations]
+ *   goheap check FILE                       diagnostics only
+ *   goheap compare FILE [--models go1.5,go1.10,go1.14] [same settings flags]
+ *
+ * Exit status: 0 success; 1 an expect/assert failed or the script faulted; 2 script errors or bad
+ * arguments. Errors go to stderr with code frames.
+ */
+import { readFileSync } from 'node:fs';
+import { compile, formatDiagnostics } from '../program/index';
+import { runScript, EXIT_SCRIPT_ERROR, EXIT_OK, EXIT_FAILED } from './runner';
+import { compareModels } from './compare';
+
+const usage = `usage:
+  goheap run FILE [--model go1.5|go1.10|go1.14] [--procs N] [--gogc N|off] [--memprofilerate N]
+                  [--physpagesize N] [--seed N] [--json] [--trace] [--no-allocations]
+  goheap check FILE
+  goheap compare FILE [--models go1.5,go1.10,go1.14] [settings flags as for run]`;
+
+const settingFlags = new Set(['model', 'procs', 'gogc', 'memprofilerate', 'physpagesize', 'seed']);
+const boolFlags = new Set(['json', 'trace', 'no-allocations']);
+
+interface Parsed {
+  cmd: string;
+  file: string;
+  overrides: Record<string, unknown>;
+  flags: Set<string>;
+  models: string[] | null;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): Parsed {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h') throw new UsageError(usage);
+  if (!['run', 'check', 'compare'].includes(cmd)) throw new UsageError(`unknown command \`${cmd}\`\n${usage}`);
+  const p: Parsed = { cmd, file: '', overrides: {}, flags: new Set(), models: null };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a.startsWith('--')) {
+      const [name, inline] = a.slice(2).split('=', 2);
+      if (boolFlags.has(name)) {
+        p.flags.add(name);
+        continue;
+      }
+      const value = inline ?? rest[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      if (name === 'models') {
+        p.models = value.split(',').map((m) => m.trim()).filter((m) => m !== '');
+        continue;
+      }
+      if (!settingFlags.has(name)) throw new UsageError(`unknown flag --${name}\n${usage}`);
+      p.overrides[name] = name === 'model' || value === 'off' ? value : /^-?\d+$/.test(value) ? Number(value) : value;
+    } else if (p.file === '') p.file = a;
+    else throw new UsageError(`unexpected argument \`${a}\`\n${usage}`);
+  }
+  if (p.file === '') throw new UsageError(`${cmd}: missing FILE\n${usage}`);
+  return p;
+}
+
+export function main(argv: string[]): number {
+  let p: Parsed;
+  try {
+    p = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(e.message + '\n');
+      return argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' ? EXIT_OK : EXIT_SCRIPT_ERROR;
+    }
+    throw e;
+  }
+  let text: string;
+  try {
+    text = readFileSync(p.file, 'utf8');
+  } catch (e) {
+    process.stderr.write(`goheap: cannot read ${p.file}: ${(e as Error).message}\n`);
+    return EXIT_SCRIPT_ERROR;
+  }
+  const io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) };
+  if (p.cmd === 'check') {
+    const c = compile(text, p.overrides);
+    if (c.diagnostics.length > 0) io.err(formatDiagnostics(text, c.diagnostics, p.file) + '\n');
+    else io.out(`${p.file}: no problems\n`);
+    return c.ok ? EXIT_OK : EXIT_SCRIPT_ERROR;
+  }
+  if (p.cmd === 'compare') return compareModels(text, p.file, p.models ?? ['go1.5', 'go1.10', 'go1.14'], p.overrides, io, p.flags.has('json'));
+  return runScript(text, p.file, { overrides: p.overrides, json: p.flags.has('json'), trace: p.flags.has('trace'), noAllocations: p.flags.has('no-allocations') }, io).exitCode;
+}
+
+if (require.main === module) {
+  const code = main(process.argv.slice(2));
+  process.exitCode = code;
+}
+
+export { EXIT_FAILED };

@@ -1,0 +1,10 @@
+/**
+ * The bench's sections, in the order they run. Adding one = a file under bench/ that exports
+ * `section: BenchSection` (see lib/types.ts) + its file name here.
+ */
+export const sectionFiles: readonly string[] = [
+  'anchors', //  engine on the three Go workloads
+  'goOracle', // the real Go runtime on them, paired with the engine in rounds: ratios, bars
+  'gcFull', //   full GC of 10^6 live objects, engine memory
+  'gcScale', //  allocation and GC cost from 10^3 to 10^7 live objects
+];

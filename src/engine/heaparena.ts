@@ -23,7 +23,8 @@ export class heapArena {
 
 /** The heap's arenas, indexed by arena number from the first arena hint (`mheap.arenas`). */
 export class heapArenaIndex {
-  readonly arenas = new Map<number, heapArena>();
+  /** Arenas by index from `start` (the L2 map of `mheap.arenas`; sparse array). */
+  readonly arenas: (heapArena | undefined)[] = [];
   /** Arena bases in the order they were added (`allArenas`). */
   readonly allArenas: number[] = [];
   /** go1.14 reclaim: next page index to scan, over a snapshot of allArenas (`sweepArenas`). */
@@ -37,12 +38,12 @@ export class heapArenaIndex {
   }
 
   arenaOf(addr: number): heapArena | undefined {
-    return this.arenas.get(this.idx(addr));
+    return this.arenas[Math.floor((addr - this.start) / heapArenaBytes)];
   }
 
   add(base: number): heapArena {
     const a = new heapArena(base);
-    this.arenas.set(this.idx(base), a);
+    this.arenas[this.idx(base)] = a;
     this.allArenas.push(base);
     return a;
   }
@@ -79,7 +80,7 @@ export class heapArenaIndex {
   }
 
   clearPageMarks(): void {
-    for (const a of this.arenas.values()) a.pageMarks.fill(0);
+    for (const a of this.arenas) if (a !== undefined) a.pageMarks.fill(0);
   }
 
   /** gcSweep: reclaim starts over at the first arena. */

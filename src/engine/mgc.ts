@@ -174,7 +174,11 @@ export function gcStart(h: mheap, forced: boolean, extraRoot: number): GCCycle {
   }
   const cycle: GCCycle = { n, forced, start, heapLiveBefore, heapMarked: m.bytesMarked, nextGC: st.next_gc, goalBefore, markedObjects: m.objects, procs: h.caches.length, sweepgen: h.sweepgen, freedSpansBefore: freedBefore };
   h.cycles.push(cycle);
-  if (h.cycles.length > 10000) h.cycles.splice(0, h.cycles.length - 10000);
+  // Keep the most recent cycles; trim in batches so the cost is amortised.
+  if (h.cycles.length > 20000) {
+    h.cycles.splice(0, 10000);
+    h.cyclesDropped += 10000;
+  }
   h.afterGC();
   if (pr !== null) pr.leave();
   return cycle;

@@ -328,6 +328,8 @@ export class mheap {
   readonly last: AllocRecord = newAllocRecord();
   /** GC cycles run so far (most recent last; bounded). */
   readonly cycles: GCCycle[] = [];
+  /** Cycles dropped from the front of `cycles` (cycle n is at cycles[n - 1 - cyclesDropped]). */
+  cyclesDropped = 0;
   /** go1.14: the heap arenas (span map, pageInUse, pageMarks); null in earlier eras. */
   arenaIndex: heapArenaIndex | null = null;
   /** Visits every root: the script's live references. Installed by the caller. */

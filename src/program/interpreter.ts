@@ -213,7 +213,8 @@ export class Interpreter {
       return;
     }
     this.normalize();
-    if (this.heap.h.cycles.length !== this.gcSeen || this.heap.h.scavengeRuns !== this.scvgSeen) this.traceRuntime(0);
+    const h = this.heap.h;
+    if (h.cycles.length + h.cyclesDropped !== this.gcSeen || h.scavengeRuns !== this.scvgSeen) this.traceRuntime(0);
   }
 
   /** Enter a compound statement: evaluate its head and push its body. */
@@ -282,7 +283,9 @@ export class Interpreter {
   /** gctrace lines for new GC cycles, scavenger lines for new scavenger runs. */
   private traceRuntime(released: number): void {
     const h = this.heap.h;
-    while (this.gcSeen < h.cycles.length) this.emit(gctraceLine(this.settings.model, h.cycles[this.gcSeen++]));
+    const seen = h.cyclesDropped + h.cycles.length;
+    if (this.gcSeen < h.cyclesDropped) this.gcSeen = h.cyclesDropped;
+    while (this.gcSeen < seen) this.emit(gctraceLine(this.settings.model, h.cycles[this.gcSeen++ - h.cyclesDropped]));
     if (this.scvgSeen !== h.scavengeRuns) {
       this.scvgSeen = h.scavengeRuns;
       for (const l of scavengerLines(this.settings.model, h.scavengeRuns - 1, released, h.memstats)) this.emit(l);

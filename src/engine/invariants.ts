@@ -81,6 +81,9 @@ export function checkInvariants(h: mheap, stacks?: stackpools): string[] {
   }
   if (allocBytes !== st.heap_alloc) out.push(`heap_alloc ${st.heap_alloc} != bytes of allocated objects ${allocBytes}`);
   if (inusePages !== h.pagesInUse) out.push(`pagesInUse ${h.pagesInUse} != pages of in-use spans ${inusePages}`);
+  const structs = h.allspans.size + (h.mspancache === null ? 0 : h.mspancache.reduce((a, b) => a + b, 0));
+  if (st.mspan_inuse !== structs * h.model.sizeofMspan) out.push(`mspan_inuse ${st.mspan_inuse} != ${structs} mspan structs (live spans and mspancache) × ${h.model.sizeofMspan}`);
+  if (st.mspan_inuse > st.mspan_sys) out.push(`mspan_inuse ${st.mspan_inuse} > mspan_sys ${st.mspan_sys}`);
   if (manualBytes !== st.stacks_inuse) out.push(`stacks_inuse ${st.stacks_inuse} != bytes of manual spans ${manualBytes}`);
   for (const c of h.central) {
     for (const s of c.nonempty) if (s.spanclass !== c.spanclass || s.state !== 'mSpanInUse') out.push(`mcentral ${c.spanclass} nonempty holds ${s.state} span ${hex(s.startAddr)} of class ${s.spanclass}`);

@@ -62,6 +62,7 @@ export function mallocgc(h: mheap, size: number, noscan: boolean, p: number, sit
   if (pr !== null) pr.enter('mallocgc', { size, noscan, p });
   const c = h.caches[p];
   const st = h.memstats;
+  h.curP = p;
   let shouldhelpgc = false;
   let x: number;
   let s: mspan;

@@ -109,6 +109,7 @@ export function gcStart(h: mheap, forced: boolean, extraRoot: number): GCCycle {
   const st = h.memstats;
   if (pr !== null) pr.enter('gcStart', { forced, heap_live: st.heap_live, trigger: st.gc_trigger });
   const freedBefore = st.nsweep;
+  const p0 = h.curP;
   finishsweep(h);
   if (h.gcBits !== null) h.gcBits.nextMarkBitArenaEpoch();
   const heapLiveBefore = st.heap_live;
@@ -180,6 +181,7 @@ export function gcStart(h: mheap, forced: boolean, extraRoot: number): GCCycle {
     h.cyclesDropped += 10000;
   }
   h.afterGC();
+  h.curP = p0;
   if (pr !== null) pr.leave();
   return cycle;
 }

@@ -39,6 +39,9 @@ import type { HeapEvent, SpanInfo } from '../protocol/events';
 
 /** fixalloc hands out mspan/mcache structs from 16 KB chunks (`_FixAllocChunk`). */
 const fixAllocChunk = 16 << 10;
+/** go1.14 per-P mspancache: 128 entries, refilled with half of that. */
+const mspancacheSize = 128;
+const mspancacheRefill = mspancacheSize / 2;
 
 export interface HeapOptions {
   readonly procs: number;
@@ -90,6 +93,10 @@ export class mheap {
 
   /** Keep requested sizes per object for inspection (`obj(x).size`); off for benchmarks. */
   trackSizes = false;
+  /** go1.14: mspan structs cached per P (`p.mspancache.len`); null in earlier eras. */
+  readonly mspancache: number[] | null;
+  /** The P of the operation in progress (mallocgc, stacks); -1 when none (e.g. the GC). */
+  curP = -1;
   listener: ((ev: HeapEvent) => void) | null = null;
   probe: Probe | null = null;
   private nextSpanId = 1;
@@ -110,27 +117,43 @@ export class mheap {
     this.zerobase = model.name === 'go1.14' ? 0x5a7d40 : model.name === 'go1.10' ? 0x4f6a20 : 0x4e9b80;
     for (let i = 0; i < numSpanClasses; i++) this.central.push(new mcentral(i));
     for (let p = 0; p < opts.procs; p++) this.caches.push(new mcache(p, this));
+    this.mspancache = model.name === 'go1.14' ? new Array<number>(opts.procs).fill(0) : null;
     this.memstats.mcache_inuse = opts.procs * model.sizeofMcache;
     this.memstats.mcache_sys = Math.ceil(this.memstats.mcache_inuse / fixAllocChunk) * fixAllocChunk;
   }
 
-  /** A new mspan struct (fixalloc: mspan_inuse grows by one struct, mspan_sys by 16 KB chunks). */
+  /**
+   * A new mspan struct. fixalloc hands them out of 16 KB chunks (mspan_sys); go1.14 first tries
+   * the current P's `mspancache` (refilled 64 structs at a time: `allocMSpanLocked`), so
+   * mspan_inuse there grows in steps of 64 structs.
+   */
   newSpan(base: number, npages: number): mspan {
     const s = new mspan(this.nextSpanId++, base, npages);
     this.allspans.add(s);
+    if (this.mspancache !== null && this.curP >= 0) {
+      if (this.mspancache[this.curP] === 0) {
+        this.fixallocSpans(mspancacheRefill);
+        this.mspancache[this.curP] = mspancacheRefill;
+      }
+      this.mspancache[this.curP]--;
+    } else this.fixallocSpans(1);
+    return s;
+  }
+
+  private fixallocSpans(n: number): void {
     const st = this.memstats;
-    st.mspan_inuse += this.model.sizeofMspan;
+    st.mspan_inuse += n * this.model.sizeofMspan;
     while (st.mspan_inuse > this.mspanChunks * fixAllocChunk) {
       this.mspanChunks++;
       st.mspan_sys += fixAllocChunk;
     }
-    return s;
   }
 
-  /** Return an mspan struct to fixalloc (it is dead now). */
+  /** Return an mspan struct (it is dead now): to the P's mspancache when it has room (go1.14), else to fixalloc. */
   freeMSpan(s: mspan): void {
     this.allspans.delete(s);
-    this.memstats.mspan_inuse -= this.model.sizeofMspan;
+    if (this.mspancache !== null && this.curP >= 0 && this.mspancache[this.curP] < mspancacheSize) this.mspancache[this.curP]++;
+    else this.memstats.mspan_inuse -= this.model.sizeofMspan;
   }
 
   /** mspan structs created so far (`len(allspans)` in the runtime, which never frees them). */
@@ -207,7 +230,7 @@ export class mheap {
         this.emit({ type: 'spanAlloc', span: this.info(s), manual: false, large, scavenged: 0 });
         this.emit({ type: 'spanState', span: this.info(s), from, to: 'mSpanInUse' });
       }
-      if (pr !== null) pr.point(`span ${hex(s.startAddr)} is in use (${s.npages} pages, ${s.nelems} × ${s.elemsize} B)`, { s: hex(s.startAddr) });
+      if (pr !== null) pr.point(`span ${hex(s.startAddr)} is in use (${s.npages} page${s.npages === 1 ? '' : 's'}, ${s.nelems} × ${s.elemsize} B)`, { s: hex(s.startAddr) });
     }
     if (pr !== null) pr.leave();
     return s;

@@ -157,7 +157,7 @@ export class listsPageHeap implements PageHeap {
       this.freeSpanLocked(h, t, false, false, this.era === 'go1.10' ? s.unusedsince : 0);
       if (this.era === 'go1.5') t.unusedsince = s.unusedsince;
       s.state = 'mSpanFree';
-      if (pr !== null) pr.point(`trimmed to ${npage} pages; the rest went back to the free lists`, { s: hex(s.startAddr), t: hex(t.startAddr) });
+      if (pr !== null) pr.point(`trimmed to ${npage} page${npage === 1 ? '' : 's'}; the rest went back to the free lists`, { s: hex(s.startAddr), t: hex(t.startAddr) });
     }
     s.unusedsince = 0;
     const sp = this.page(s.startAddr);

@@ -46,6 +46,7 @@ export function stackalloc(h: mheap, pools: stackpools, n: number, p: number): S
   const pr = h.probe;
   if (pr !== null) pr.enter('stackalloc', { n });
   if ((n & (n - 1)) !== 0 || n < _FixedStack) h.throw(`stack size not a power of 2 (n=${n})`, 'stackalloc');
+  h.curP = p;
   let handle: StackHandle;
   if (n < _FixedStack << _NumStackOrders) {
     let order = 0;

@@ -23,8 +23,13 @@ import { gctraceLine, scavengerLines } from './gctrace';
 import type { Settings } from './settings';
 import { fastrand } from '../engine/fastrand';
 import { Heap, isRuntimeFault, type StackHandle } from '../engine/heap';
+import { ProbeStop } from '../engine/probe';
 
-export type RunStatus = 'ready' | 'paused' | 'done' | 'faulted' | 'failed';
+/**
+ * 'inside': a probe stopped the current statement part-way through a runtime operation; the heap
+ * shows that internal step and this interpreter cannot continue (replay to go on: stepinto.ts).
+ */
+export type RunStatus = 'ready' | 'paused' | 'done' | 'faulted' | 'failed' | 'inside';
 
 export interface ExpectFailure {
   readonly stmt: number;
@@ -164,7 +169,8 @@ export class Interpreter {
   step(): RunStatus {
     if (this.status !== 'ready' && this.status !== 'paused') return this.status;
     this.execOne();
-    if (this.status === 'ready' || this.status === 'paused') this.status = this.frames.length === 0 ? 'done' : 'paused';
+    const now = this.status as RunStatus;
+    if (now === 'ready' || now === 'paused') this.status = this.frames.length === 0 ? 'done' : 'paused';
     return this.status;
   }
 
@@ -189,7 +195,8 @@ export class Interpreter {
       }
       first = false;
       this.execOne();
-      if ((this.status as RunStatus) === 'faulted' || (this.status as RunStatus) === 'failed') return this.status;
+      const now = this.status as RunStatus;
+      if (now === 'faulted' || now === 'failed' || now === 'inside') return this.status;
     }
     this.status = this.frames.length === 0 ? 'done' : 'paused';
     return this.status;
@@ -262,6 +269,10 @@ export class Interpreter {
   }
 
   private onFault(s: Stmt, e: unknown): void {
+    if (e instanceof ProbeStop) {
+      this.status = 'inside';
+      return;
+    }
     if (e instanceof AssertStop) {
       this.traceRuntime(0);
       return;

@@ -98,7 +98,7 @@ test('allocation records carry size class, element size, span and pages', () => 
   assert.deepEqual(
     it.allocations.map((a) => [a.size, a.sizeclass, a.elemsize, a.tiny, a.npages]),
     [
-      [33, 4, 48, 0 === 1, 1],
+      [33, 4, 48, false, 1],
       [5, 2, 16, true, 1],
       [40000, 0, 40960, false, 5],
     ],

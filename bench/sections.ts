@@ -7,4 +7,5 @@ export const sectionFiles: readonly string[] = [
   'goOracle', // the real Go runtime on them, paired with the engine in rounds: ratios, bars
   'gcFull', //   full GC of 10^6 live objects, engine memory
   'gcScale', //  allocation and GC cost from 10^3 to 10^7 live objects
+  'scripts', //  the anchor workloads as scripts through the interpreter; 1M-line parse + check
 ];

@@ -19,7 +19,7 @@ export class ScriptFault extends Error {
   }
 }
 
-export type Value = number | boolean | string | StackHandle | number[] | null;
+export type Value = number | boolean | string | StackHandle | Float64Array | null;
 export type Thunk = () => Value;
 
 /** Word slots for named fields start here; `x[i]` uses slot i. */
@@ -80,7 +80,7 @@ export function compileExpr(st: ExecState, e: Expr): Thunk {
       if (e.on === 'array') {
         const slot = (e.target as { slot: number }).slot;
         return () => {
-          const arr = vals[slot] as number[];
+          const arr = vals[slot] as Float64Array;
           const i = idx();
           if (i < 0 || i >= arr.length) throw new ScriptFault(`index ${i} out of range [0, ${arr.length})`);
           return arr[i];
@@ -114,6 +114,8 @@ export function compileExpr(st: ExecState, e: Expr): Thunk {
       };
     }
     case 'binary': {
+      const fast = compileVarConst(st, e);
+      if (fast !== null) return fast;
       const l = compileExpr(st, e.left);
       const r = compileExpr(st, e.right);
       switch (e.op) {
@@ -180,6 +182,14 @@ export function compileExpr(st: ExecState, e: Expr): Thunk {
         const es = compileExpr(st, e.elemSize) as () => number;
         size = () => n() * es();
       }
+      if (e.constSize !== null) {
+        const n = e.constSize;
+        return () => {
+          const a = hp.malloc(n, noscan, st.p, st.stmt);
+          if (st.onAlloc !== null) st.onAlloc(st.stmt, a, n, noscan);
+          return a;
+        };
+      }
       return () => {
         const n = size();
         if (n < 0 || !Number.isFinite(n)) throw new ScriptFault(`allocation size ${n} is negative`);
@@ -192,6 +202,37 @@ export function compileExpr(st: ExecState, e: Expr): Thunk {
       const size = e.constSize !== null ? ((c) => () => c)(e.constSize) : (compileExpr(st, e.size) as () => number);
       return () => hp.stackAlloc(size(), st.p);
     }
+  }
+}
+
+/** `i % 4096`, `i + 1`, `n * 8`...: a variable and an integer constant, without the generic path's calls. */
+function compileVarConst(st: ExecState, e: Extract<Expr, { kind: 'binary' }>): Thunk | null {
+  if (e.left.kind !== 'var' || e.left.type !== 'int' || typeof e.right.constValue !== 'number') return null;
+  const vals = st.vals;
+  const slot = e.left.slot;
+  const c = e.right.constValue;
+  const limit = Number.MAX_SAFE_INTEGER;
+  switch (e.op) {
+    case '%':
+      if (c === 0) return null;
+      return () => {
+        const v = (vals[slot] as number) % c;
+        return v === 0 ? 0 : v;
+      };
+    case '+':
+      return () => {
+        const v = (vals[slot] as number) + c;
+        if (v > limit || v < -limit) throw new ScriptFault('integer overflow');
+        return v;
+      };
+    case '<':
+      return () => (vals[slot] as number) < c;
+    case '==':
+      return () => vals[slot] === c;
+    case '!=':
+      return () => vals[slot] !== c;
+    default:
+      return null;
   }
 }
 
@@ -228,7 +269,7 @@ export function formatValue(v: Value | FactValue): string {
   if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean' || typeof v === 'string') return String(v);
   if (v === null) return 'nil';
-  if (Array.isArray(v)) return `[${v.length} refs]`;
+  if (v instanceof Float64Array) return `[${v.length} refs]`;
   return `stack 0x${v.base.toString(16)} (${v.size} bytes)`;
 }
 

@@ -17,7 +17,7 @@
  * statements run, so (program, settings, executed) identifies a state exactly (deterministic
  * replay for time travel).
  */
-import type { CheckStmt, Program, RepeatStmt, Stmt } from './ast';
+import type { CheckStmt, Expr, Program, RepeatStmt, Stmt } from './ast';
 import { compileExpr, describe, formatValue, FIELD_SLOT_BASE, ScriptFault, type ExecState, type Thunk, type Value } from './exprcompile';
 import { gctraceLine, scavengerLines } from './gctrace';
 import type { Settings } from './settings';
@@ -101,6 +101,8 @@ export class Interpreter {
   private readonly frames: Frame[] = [];
   private readonly execs: (Exec | null)[] = [];
   private readonly conds = new Map<number, Thunk>();
+  /** Per repeat statement: its body's executors when every body statement is simple, else null. */
+  private readonly simpleBodies: (Exec[] | null | undefined)[] = [];
   private readonly refSlots: number[] = [];
   private readonly arraySlots: number[] = [];
   private gcSeen = 0;
@@ -120,7 +122,7 @@ export class Interpreter {
       seed: settings.seed,
     });
     this.heap.h.trackSizes = opts.trackSizes ?? true;
-    const vals: Value[] = program.slots.map((s) => (s.type === 'array' ? new Array<number>(s.length).fill(0) : s.type === 'bool' ? false : s.type === 'stack' ? null : 0));
+    const vals: Value[] = program.slots.map((s) => (s.type === 'array' ? new Float64Array(s.length) : s.type === 'bool' ? false : s.type === 'stack' ? null : 0));
     program.slots.forEach((s, i) => {
       if (s.type === 'ref') this.refSlots.push(i);
       else if (s.type === 'array') this.arraySlots.push(i);
@@ -135,11 +137,16 @@ export class Interpreter {
         if (a !== 0) visit(a);
       }
       for (let k = 0; k < arraySlots.length; k++) {
-        const arr = vals[arraySlots[k]] as number[];
+        const arr = vals[arraySlots[k]] as Float64Array;
         for (let i = 0; i < arr.length; i++) if (arr[i] !== 0) visit(arr[i]);
       }
     });
     for (const s of program.statements) this.execs[s.id] = this.compileStmt(s);
+    for (const s of program.statements) {
+      if (s.kind !== 'repeat') continue;
+      const ex = s.body.map((b) => this.execs[b.id]);
+      this.simpleBodies[s.id] = ex.every((e) => e !== null) ? (ex as Exec[]) : null;
+    }
     this.frames.push({ stmts: program.body, pc: 0, p: 0, loop: null, n: 0, i: 0 });
     this.normalize();
   }
@@ -180,25 +187,71 @@ export class Interpreter {
    */
   run(budget = Infinity, stopBefore: ((s: Stmt) => boolean) | null = null): RunStatus {
     if (this.status !== 'ready' && this.status !== 'paused') return this.status;
+    const frames = this.frames;
+    const execs = this.execs;
+    const st = this.state;
+    const h = this.heap.h;
     let first = true;
-    while (budget-- > 0) {
-      if (this.frames.length === 0) {
-        this.status = 'done';
-        return this.status;
-      }
-      if (stopBefore !== null && !first) {
-        const f = this.frames[this.frames.length - 1];
-        if (stopBefore(f.stmts[f.pc])) {
+    let s: Stmt | null = null;
+    try {
+      while (budget-- > 0) {
+        const f = frames[frames.length - 1];
+        if (f === undefined) {
+          this.status = 'done';
+          return this.status;
+        }
+        const fastBody = f.pc === 0 && stopBefore === null && f.loop !== null ? this.simpleBodies[f.loop.id] : undefined;
+        if (fastBody !== undefined && fastBody !== null && budget >= fastBody.length) {
+          // A loop body of simple statements with nothing to stop at: run whole iterations.
+          const body = f.stmts;
+          const nb = fastBody.length;
+          const counter = f.loop!.counter === null ? -1 : f.loop!.counter.slot;
+          st.p = f.p;
+          for (;;) {
+            for (let k = 0; k < nb; k++) {
+              s = body[k];
+              st.stmt = s.id;
+              fastBody[k]();
+            }
+            this.executed += nb;
+            budget -= nb;
+            if (h.memstats.numgc !== this.gcSeen || h.scavengeRuns !== this.scvgSeen) this.traceRuntime(0);
+            if (f.i + 1 >= f.n) {
+              f.pc = nb;
+              this.normalize();
+              break;
+            }
+            f.i++;
+            if (counter >= 0) st.vals[counter] = f.i;
+            if (budget < nb) break;
+          }
+          first = false;
+          continue;
+        }
+        s = f.stmts[f.pc];
+        if (stopBefore !== null && !first && stopBefore(s)) {
           this.status = 'paused';
           return this.status;
         }
+        first = false;
+        st.stmt = s.id;
+        st.p = f.p;
+        this.executed++;
+        const ex = execs[s.id];
+        if (ex !== null) {
+          ex();
+          if (++f.pc >= f.stmts.length) this.normalize();
+        } else {
+          this.enter(f, s);
+          this.normalize();
+        }
+        if (h.memstats.numgc !== this.gcSeen || h.scavengeRuns !== this.scvgSeen) this.traceRuntime(0);
       }
-      first = false;
-      this.execOne();
-      const now = this.status as RunStatus;
-      if (now === 'faulted' || now === 'failed' || now === 'inside') return this.status;
+    } catch (e) {
+      this.onFault(s!, e);
+      return this.status;
     }
-    this.status = this.frames.length === 0 ? 'done' : 'paused';
+    this.status = frames.length === 0 ? 'done' : 'paused';
     return this.status;
   }
 
@@ -221,7 +274,7 @@ export class Interpreter {
     }
     this.normalize();
     const h = this.heap.h;
-    if (h.cycles.length + h.cyclesDropped !== this.gcSeen || h.scavengeRuns !== this.scvgSeen) this.traceRuntime(0);
+    if (h.memstats.numgc !== this.gcSeen || h.scavengeRuns !== this.scvgSeen) this.traceRuntime(0);
   }
 
   /** Enter a compound statement: evaluate its head and push its body. */
@@ -294,9 +347,9 @@ export class Interpreter {
   /** gctrace lines for new GC cycles, scavenger lines for new scavenger runs. */
   private traceRuntime(released: number): void {
     const h = this.heap.h;
-    const seen = h.cyclesDropped + h.cycles.length;
+    // gcSeen counts cycles reported; cycle n is h.cycles[n - 1 - cyclesDropped].
     if (this.gcSeen < h.cyclesDropped) this.gcSeen = h.cyclesDropped;
-    while (this.gcSeen < seen) this.emit(gctraceLine(this.settings.model, h.cycles[this.gcSeen++ - h.cyclesDropped]));
+    while (this.gcSeen < h.memstats.numgc) this.emit(gctraceLine(this.settings.model, h.cycles[this.gcSeen++ - h.cyclesDropped]));
     if (this.scvgSeen !== h.scavengeRuns) {
       this.scvgSeen = h.scavengeRuns;
       for (const l of scavengerLines(this.settings.model, h.scavengeRuns - 1, released, h.memstats)) this.emit(l);
@@ -332,9 +385,11 @@ export class Interpreter {
         }
         if (t.kind === 'index' && t.on === 'array') {
           const slot = (t.target as { slot: number }).slot;
+          const fused = this.compileRingStore(slot, t.index, s.value);
+          if (fused !== null) return fused;
           const idx = compileExpr(st, t.index) as () => number;
           return () => {
-            const arr = vals[slot] as number[];
+            const arr = vals[slot] as Float64Array;
             const i = idx();
             if (i < 0 || i >= arr.length) throw new ScriptFault(`index ${i} out of range [0, ${arr.length})`);
             arr[i] = value() as number;
@@ -359,7 +414,7 @@ export class Interpreter {
         const slot = s.target.slot;
         return () => {
           const v = vals[slot];
-          if (Array.isArray(v)) v.fill(0);
+          if (v instanceof Float64Array) v.fill(0);
           else vals[slot] = typeof v === 'object' ? null : 0;
         };
       }
@@ -432,6 +487,31 @@ export class Interpreter {
       case 'on':
         return null;
     }
+  }
+
+  /**
+   * `ring[i % C] = new N [noscan]`: the benchmark shape, fused into one closure (no nested calls
+   * for the index, the size or the allocation). Semantics as the general path.
+   */
+  private compileRingStore(arrSlot: number, index: Expr, value: Expr): Exec | null {
+    if (value.kind !== 'new' || value.constSize === null) return null;
+    if (index.kind !== 'binary' || index.op !== '%' || index.left.kind !== 'var' || index.left.type !== 'int' || typeof index.right.constValue !== 'number' || index.right.constValue === 0) return null;
+    const st = this.state;
+    const vals = st.vals;
+    const hp = this.heap;
+    const islot = index.left.slot;
+    const c = index.right.constValue;
+    const size = value.constSize;
+    const noscan = value.noscan;
+    return () => {
+      const arr = vals[arrSlot] as Float64Array;
+      let i = (vals[islot] as number) % c;
+      if (i === 0) i = 0;
+      if (i < 0 || i >= arr.length) throw new ScriptFault(`index ${i} out of range [0, ${arr.length})`);
+      const a = hp.malloc(size, noscan, st.p, st.stmt);
+      if (st.onAlloc !== null) st.onAlloc(st.stmt, a, size, noscan);
+      arr[i] = a;
+    };
   }
 
   private compileCheck(s: CheckStmt): Exec {

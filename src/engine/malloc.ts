@@ -14,7 +14,7 @@
  *   6. if a refill or large allocation happened and heap_live reached the trigger, start a GC.
  * The result is written to `h.last` (one reusable record: no allocation per call).
  */
-import { _MaxSmallSize, _PageShift, _PageSize, _TinySize, tinySizeClass } from './constants';
+import { _MaxSmallSize, _PageSize, _TinySize, tinySizeClass } from './constants';
 import type { mheap } from './mheap';
 import { objAllocated, objNoscan, type mspan } from './mspan';
 import { nextSample, type mcache } from './mcache';
@@ -201,8 +201,8 @@ function takeObject(h: mheap, s: mspan): number {
 /** largeAlloc: a span of its own for an object over 32 KiB. */
 function largeAlloc(h: mheap, size: number, noscan: boolean, p: number): mspan {
   const pr = h.probe;
-  let npages = size >> _PageShift;
-  if ((size & (_PageSize - 1)) !== 0) npages++;
+  // Sizes may exceed 2^32: no 32-bit shifts or masks here.
+  const npages = Math.ceil(size / _PageSize);
   if (pr !== null) pr.enter('largeAlloc', { size, npages, noscan });
   // Pay sweep debt down to npages (mheap.alloc reclaims npages itself).
   h.sweeperCredit(npages * _PageSize, npages);

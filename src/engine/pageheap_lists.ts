@@ -137,7 +137,7 @@ export class listsPageHeap implements PageHeap {
     if (pr !== null) pr.point(`took free span ${hex(s.startAddr)} (${s.npages} pages)`, { s: hex(s.startAddr), 's.npages': s.npages });
     if (s.npreleased > 0) {
       // sysUsed: the pages come back from the OS.
-      const bytes = s.npreleased << _PageShift;
+      const bytes = s.npreleased * _PageSize;
       h.memstats.heap_released -= bytes;
       if (h.listener !== null) h.emit({ type: 'spanReuse', base: s.startAddr, bytes });
       s.npreleased = 0;
@@ -301,7 +301,7 @@ export class listsPageHeap implements PageHeap {
       if (phys > _PageSize && released === 0) return;
       h.memstats.heap_released += released;
       sum += released;
-      s.npreleased = len >> _PageShift;
+      s.npreleased = len / _PageSize;
       if (h.listener !== null) h.emit({ type: 'spanRelease', base: start, bytes: released, by: all ? 'freeOSMemory' : 'scavenge' });
     };
     for (let i = 0; i < _MaxMHeapList; i++) for (let s = this.free[i].first; s !== null; s = s.next) one(s);

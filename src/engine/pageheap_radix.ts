@@ -140,7 +140,7 @@ export class radixPageHeap implements PageHeap {
       h.memstats.heap_sys += asize;
       h.memstats.heap_released += asize;
       h.memstats.heap_idle += asize;
-      if (pr !== null) pr.point(`reserved a new ${asize >> 20} MB heap arena at ${hex(av)}`, { av: hex(av), asize });
+      if (pr !== null) pr.point(`reserved ${Math.floor(asize / 2 ** 20)} MB of heap arenas at ${hex(av)}`, { av: hex(av), asize });
       nBase = Math.ceil((this.curArena.base + ask) / phys) * phys;
     }
     const v = this.curArena.base;

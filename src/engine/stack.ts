@@ -13,7 +13,7 @@
  * Invariants: a pool span is manual, has allocCount = stacks handed out, and is on
  * stackpool[order] exactly when it has a free stack.
  */
-import { _PageShift } from './constants';
+import { _PageShift, _PageSize } from './constants';
 import type { mheap } from './mheap';
 import type { mspan } from './mspan';
 import { hex, mSpanList } from './mspanlist';
@@ -69,7 +69,7 @@ export function stackalloc(h: mheap, pools: stackpools, n: number, p: number): S
     if (free.length === 0) list.remove(s);
     handle = { span: s, base: s.startAddr + off, size: n, npages: 0, freed: false };
   } else {
-    const npage = n >> _PageShift;
+    const npage = n / _PageSize;
     const s = h.allocManual(npage, p);
     if (s === null) h.throw(`out of memory allocating stack of ${n} bytes${h.oomMessage ? ` (${h.oomMessage})` : ''}`, 'stackalloc');
     handle = { span: s, base: s.startAddr, size: n, npages: npage, freed: false };

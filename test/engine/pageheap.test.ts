@@ -117,3 +117,23 @@ test('go1.14: heap grows in 512-page chunks inside 64 MB arenas', () => {
   assert.equal(st.heap_released, (64 << 20) - 600 * P, 'only the taken pages are no longer released');
   hp.assertSound();
 });
+
+for (const model of allModels) {
+  test(`${model}: sizes beyond 2^32 bytes use exact page arithmetic; beyond the arena they are out of memory`, () => {
+    const hp = new TestHeap({ model });
+    const a = hp.keep('a', 3e9, true);
+    assert.equal(hp.spanOf(a)!.npages, Math.ceil(3e9 / 8192));
+    assert.equal(hp.h.memstats.heap_inuse, Math.ceil(3e9 / 8192) * 8192);
+    hp.assertSound();
+    const reserve = models[model].arenaReserve;
+    let fault: unknown = null;
+    try {
+      hp.malloc(reserve, true);
+    } catch (e) {
+      fault = e;
+    }
+    assert.ok(isRuntimeFault(fault), `${reserve} bytes cannot fit beside 3 GB in a ${reserve}-byte arena`);
+    assert.match((fault as Error).message, /out of memory/);
+    hp.assertSound('after the fault');
+  });
+}

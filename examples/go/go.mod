@@ -1,0 +1,3 @@
+module goheap.example/traces
+
+go 1.19

@@ -13,12 +13,16 @@ import { readFileSync } from 'node:fs';
 import { compile, formatDiagnostics } from '../program/index';
 import { runScript, EXIT_SCRIPT_ERROR, EXIT_OK, EXIT_FAILED } from './runner';
 import { compareModels } from './compare';
+import { writeProfile } from './profile';
+import { parseModels, replayTrace } from './replay';
 
 const usage = `usage:
   goheap run FILE [--model go1.5|go1.10|go1.14] [--procs N] [--gogc N|off] [--memprofilerate N]
                   [--physpagesize N] [--seed N] [--json] [--trace] [--no-allocations]
   goheap check FILE
-  goheap compare FILE [--models go1.5,go1.10,go1.14] [settings flags as for run]`;
+  goheap compare FILE [--models go1.5,go1.10,go1.14] [settings flags as for run]
+  goheap profile FILE -o OUT.pb.gz [settings flags as for run]
+  goheap replay TRACE [--model M | --models go1.5,go1.10,go1.14] [--pprof OUT.pb.gz]`;
 
 const settingFlags = new Set(['model', 'procs', 'gogc', 'memprofilerate', 'physpagesize', 'seed']);
 const boolFlags = new Set(['json', 'trace', 'no-allocations']);
@@ -29,6 +33,8 @@ interface Parsed {
   overrides: Record<string, unknown>;
   flags: Set<string>;
   models: string[] | null;
+  out: string | null;
+  pprof: string | null;
 }
 
 export class UsageError extends Error {}
@@ -36,18 +42,26 @@ export class UsageError extends Error {}
 export function parseArgs(argv: string[]): Parsed {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h') throw new UsageError(usage);
-  if (!['run', 'check', 'compare'].includes(cmd)) throw new UsageError(`unknown command \`${cmd}\`\n${usage}`);
-  const p: Parsed = { cmd, file: '', overrides: {}, flags: new Set(), models: null };
+  if (!['run', 'check', 'compare', 'profile', 'replay'].includes(cmd)) throw new UsageError(`unknown command \`${cmd}\`\n${usage}`);
+  const p: Parsed = { cmd, file: '', overrides: {}, flags: new Set(), models: null, out: null, pprof: null };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
-    if (a.startsWith('--')) {
-      const [name, inline] = a.slice(2).split('=', 2);
+    if (a.startsWith('--') || a === '-o') {
+      const [name, inline] = a.replace(/^--?/, '').split('=', 2);
       if (boolFlags.has(name)) {
         p.flags.add(name);
         continue;
       }
       const value = inline ?? rest[++i];
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      if (name === 'o' || name === 'out') {
+        p.out = value;
+        continue;
+      }
+      if (name === 'pprof') {
+        p.pprof = value;
+        continue;
+      }
       if (name === 'models') {
         p.models = value.split(',').map((m) => m.trim()).filter((m) => m !== '');
         continue;
@@ -58,10 +72,11 @@ export function parseArgs(argv: string[]): Parsed {
     else throw new UsageError(`unexpected argument \`${a}\`\n${usage}`);
   }
   if (p.file === '') throw new UsageError(`${cmd}: missing FILE\n${usage}`);
+  if (cmd === 'profile' && p.out === null) throw new UsageError(`profile: missing -o OUT.pb.gz\n${usage}`);
   return p;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   let p: Parsed;
   try {
     p = parseArgs(argv);
@@ -71,6 +86,14 @@ export function main(argv: string[]): number {
       return argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' ? EXIT_OK : EXIT_SCRIPT_ERROR;
     }
     throw e;
+  }
+  if (p.cmd === 'replay') {
+    const models = parseModels(p.models, p.overrides.model);
+    if (typeof models === 'string') {
+      process.stderr.write(`replay: ${models}\n`);
+      return EXIT_SCRIPT_ERROR;
+    }
+    return replayTrace(p.file, models, p.pprof, { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) });
   }
   let text: string;
   try {
@@ -86,13 +109,15 @@ export function main(argv: string[]): number {
     else io.out(`${p.file}: no problems\n`);
     return c.ok ? EXIT_OK : EXIT_SCRIPT_ERROR;
   }
+  if (p.cmd === 'profile') return writeProfile(text, p.file, p.out!, p.overrides, io);
   if (p.cmd === 'compare') return compareModels(text, p.file, p.models ?? ['go1.5', 'go1.10', 'go1.14'], p.overrides, io, p.flags.has('json'));
   return runScript(text, p.file, { overrides: p.overrides, json: p.flags.has('json'), trace: p.flags.has('trace'), noAllocations: p.flags.has('no-allocations') }, io).exitCode;
 }
 
 if (require.main === module) {
-  const code = main(process.argv.slice(2));
-  process.exitCode = code;
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }
 
 export { EXIT_FAILED };

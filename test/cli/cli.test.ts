@@ -117,3 +117,38 @@ test('usage errors exit 2; a missing file exits 2 with a message', () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /cannot read/);
 });
+
+test('profile writes a gzipped pprof heap profile whose stacks are the script\'s statements', async () => {
+  const { gunzipSync } = await import('node:zlib');
+  const { readFileSync } = await import('node:fs');
+  const { decodeProfile } = await import('../../src/program/pprof/index');
+  const f = script('var r[10]\nrepeat 10 as i {\n  r[i] = new 1000 noscan\n}\n');
+  const out = f + '.pb.gz';
+  const r = goheap(['profile', f, '-o', out, '--memprofilerate', '1']);
+  assert.equal(r.code, 0, r.err);
+  const p = decodeProfile(gunzipSync(readFileSync(out)));
+  const names = p.function.map((fn) => p.stringTable[Number(fn.name)]);
+  assert.ok(names.includes('r[i] = new 1000 noscan'), names.join(', '));
+  assert.ok(names.includes('repeat@2'));
+  assert.ok(names.includes('main'));
+  // every allocation is sampled at rate 1: 10 objects of the 1024-byte class
+  const types = p.sampleType.map((t) => p.stringTable[Number(t.type)]);
+  const allocSpace = types.indexOf('alloc_space');
+  const total = p.sample.reduce((n, s) => n + Number(s.value[allocSpace]), 0);
+  assert.equal(total, 10 * 1024);
+});
+
+test('replay of a recorded real trace prints the fidelity table with 100% size-class agreement', () => {
+  const r = goheap(['replay', 'test/fixtures/traces/bintree.trace', '--model', 'go1.10']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^go1\.10 {2}test\/fixtures\/traces\/bintree\.trace$/m);
+  // Rows: class size allocs frees simsize "a/b pct" ... — the class agreement column is n/a or a full match.
+  const rows = r.out.split('\n').filter((l) => /^\s*\d+\s+\d+\s+\d+\s+\d+/.test(l));
+  assert.ok(rows.length > 5, r.out);
+  for (const row of rows) {
+    const m = /(\d+)\/(\d+) (\d+\.\d)%/.exec(row);
+    if (m === null) assert.match(row, /n\/a/, row);
+    else assert.equal(m[1], m[2], `class agreement in: ${row}`);
+  }
+  assert.equal(goheap(['replay', 'test/fixtures/traces/bintree.trace', '--model', 'go2']).code, 2);
+});

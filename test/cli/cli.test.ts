@@ -2,10 +2,10 @@
  * The goheap CLI as a user runs it: a real process (the built bundle when present, else the
  * TypeScript entry), its stdout, stderr and exit status.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,9 +18,12 @@ function goheap(args: string[]): { code: number; out: string; err: string } {
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
+const dir = mkdtempSync(join(tmpdir(), 'goheap-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let nscripts = 0;
+
 function script(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'goheap-cli-'));
-  const f = join(dir, 's.goheap');
+  const f = join(dir, `s${nscripts++}.goheap`);
   writeFileSync(f, text);
   return f;
 }

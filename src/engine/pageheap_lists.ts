@@ -319,12 +319,18 @@ export class listsPageHeap implements PageHeap {
         p++;
         continue;
       }
+      const sp = this.page(s.startAddr);
+      if (p < sp || p >= sp + s.npages) {
+        // A stale inner entry (free spans keep only their end pages current): step over it.
+        p++;
+        continue;
+      }
       if (s.state === 'mSpanFree') {
         const keep = s.npages - s.npreleased;
         if (keep > 0) fn(s.startAddr, keep, 'free', s);
         if (s.npreleased > 0) fn(s.startAddr + keep * _PageSize, s.npreleased, 'released', s);
       } else fn(s.startAddr, s.npages, 'span', s);
-      p = this.page(s.startAddr) + s.npages;
+      p = sp + s.npages;
     }
     void h;
   }

@@ -26,7 +26,7 @@ export { Codes, hasErrors, MAX_DIAGNOSTICS, sortDiagnostics, type Diagnostic, ty
 export { FACT_FUNCTIONS, FACT_KEYS, HEAP_FACTS, OBJ_FACTS, SPAN_FACTS, SPAN_STATES, factField, factFunction, type FactField, type FactFunction, type FactType } from './facts';
 export { tokenize, type Token } from './lexer';
 export { MAX_BLOCK_DEPTH, MAX_EXPR_DEPTH, MAX_EXPR_HEIGHT, parse, type ParseResult } from './parser';
-export { LineIndex, lineOfOffset, rangeAt, type Position, type Range } from './positions';
+export { LineIndex, lineOfOffset, rangeAt, rangeWithin, type Position, type Range } from './positions';
 export { DEFAULT_SETTINGS, MODELS, SETTING_NAMES, validateSetting, type ModelName, type SettingName, type SettingOverrides, type Settings } from './settings';
 export { KEYWORDS, UNITS } from './tokens';
 

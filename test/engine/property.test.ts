@@ -10,7 +10,7 @@ import { fastrand } from '../../src/engine/fastrand';
 import { isRuntimeFault } from '../../src/engine/heap';
 import type { StackHandle } from '../../src/engine/heap';
 
-const SEQUENCES = Number(process.env.GOHEAP_PROPERTY_SEQUENCES ?? 1000);
+const SEQUENCES = Number(process.env.GOHEAP_PROPERTY_SEQUENCES ?? 2000);
 const OPS = 40;
 
 function size(r: fastrand): number {

@@ -6,8 +6,10 @@
  */
 import * as vscode from 'vscode';
 import { runScriptText } from '../cli/runner';
+import { registerDebugger } from './debug';
 
 export function activate(context: vscode.ExtensionContext): void {
+  registerDebugger(context);
   const out = vscode.window.createOutputChannel('Go Heap');
   context.subscriptions.push(
     out,

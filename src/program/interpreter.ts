@@ -194,7 +194,7 @@ export class Interpreter {
     let first = true;
     let s: Stmt | null = null;
     try {
-      while (budget-- > 0) {
+      while (budget > 0) {
         const f = frames[frames.length - 1];
         if (f === undefined) {
           this.status = 'done';
@@ -234,6 +234,7 @@ export class Interpreter {
           return this.status;
         }
         first = false;
+        budget--;
         st.stmt = s.id;
         st.p = f.p;
         this.executed++;

@@ -128,3 +128,27 @@ test('settings from the CLI override the script', () => {
   it.run();
   assert.equal(it.allocations[0].addr, 0xc000000000);
 });
+
+test('run(n) executes exactly n statements, also through whole-iteration fast paths', () => {
+  const text = 'model go1.14\nvar ring[64]\nrepeat 50 as i {\n  ring[i % 64] = new 32\n  x = new 16 noscan\n}\nrepeat 30 {\n  y = new 48\n}\ngc\n';
+  // statements in all: var, repeat head, 50 × 2 bodies, repeat head, 30 bodies, gc = 134
+  const total = 1 + 1 + 100 + 1 + 30 + 1;
+  for (const n of [1, 2, 3, 44, 45, 46, 47, 101, 102, 103, 104, 133]) {
+    const it = load(text);
+    assert.equal(it.run(n), 'paused', `run(${n})`);
+    assert.equal(it.executed, n, `run(${n}) executed`);
+    // Chunked runs reach the same heap as one run.
+    let left = total - n;
+    while (left > 0) {
+      const k = Math.min(left, 7);
+      it.run(k);
+      left -= k;
+    }
+    assert.equal(it.executed, total);
+    const whole = load(text);
+    whole.run();
+    assert.equal(whole.executed, total);
+    assert.equal(it.heap.h.memstats.heap_objects, whole.heap.h.memstats.heap_objects);
+    assert.equal(it.heap.h.memstats.numgc, whole.heap.h.memstats.numgc);
+  }
+});

@@ -46,14 +46,17 @@ export function measureScripts(args: ScriptArgs): Record<string, number> {
     const iters = (name === 'large40k' ? 40_000 : name === 'mixedNoscan' ? 100_000 : 1_000_000) / (args.quick ? 4 : 1);
     const c = m.compile(w.text.replace('N', String(iters)), { model: args.model });
     if (!c.ok) throw new Error(`${name}: ${c.diagnostics.map((d) => d.message).join('; ')}`);
+    // Warm up the way Go's testing package does before its timed run (it grows b.N through
+    // shorter runs first): untimed runs until the JIT and V8's heap sizing have settled.
+    const warmups = args.quick ? 1 : 3;
     const reps: number[] = [];
-    for (let r = 0; r < (args.quick ? 2 : 5); r++) {
+    for (let r = 0; r < warmups + (args.quick ? 1 : 5); r++) {
       const it = new m.Interpreter(c.program, c.settings, { trackSizes: false });
       const t0 = performance.now();
       it.run();
       const dt = performance.now() - t0;
       if (it.status !== 'done') throw new Error(`${name}: ${it.status} ${it.fault?.message ?? ''}`);
-      if (r > 0) reps.push((dt * 1e6) / (iters * w.allocsPerIter)); // first run is the warm-up
+      if (r >= warmups) reps.push((dt * 1e6) / (iters * w.allocsPerIter));
     }
     out[name] = median(reps);
   }

@@ -145,13 +145,19 @@ export class DiagnosticSink {
   }
 
   add(d: Diagnostic): void {
-    if (this.full) return;
+    if (this.full) {
+      // The cap note is as severe as the worst diagnostic it stands for: a file with a thousand
+      // warnings still compiles; an error past the cap still fails it.
+      const note = this.list[this.list.length - 1];
+      if (d.severity === 'error' && note.severity !== 'error') this.list[this.list.length - 1] = { ...note, severity: 'error' };
+      return;
+    }
     d = { ...d, range: toRange(d.range), message: shortenQuotes(d.message) };
     if (this.list.length >= this.max) {
       this.full = true;
       this.list.push({
         code: Codes.TooManyErrors,
-        severity: 'error',
+        severity: d.severity,
         message: `too many problems; stopped reporting after ${this.max}`,
         range: d.range,
         origin: d.origin,

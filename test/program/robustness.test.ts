@@ -52,3 +52,16 @@ test('a flood of errors stops at the cap with one GH1198', () => {
   assert.equal(last.length, 1);
   assert.equal(last[0].message, `too many problems; stopped reporting after ${MAX_DIAGNOSTICS}`);
 });
+
+test('past the cap, warnings alone still compile and a later error still fails', () => {
+  // 1,200 unused loop counters: warnings only (GH codes for unused counters), no errors.
+  const warnings = 'repeat 1 as k {\n  x = new 8\n}\n'.repeat(1200);
+  const w = compile(warnings);
+  assert.equal(w.ok, true);
+  assert.equal(w.diagnostics.filter((d) => d.code === 'GH1198').length, 1);
+  assert.equal(w.diagnostics.filter((d) => d.severity === 'error').length, 0);
+  // The same warnings followed by one error past the cap: the note carries the error.
+  const e = compile(warnings + 'y = nosuchvar\n');
+  assert.equal(e.ok, false);
+  assert.equal(e.diagnostics.find((d) => d.code === 'GH1198')?.severity, 'error');
+});

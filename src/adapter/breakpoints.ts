@@ -70,6 +70,8 @@ export class Breakpoints {
   private nextId = 1;
   private readonly byStmt = new Map<number, LineBreakpoint[]>();
   functions: ReadonlySet<FuncId> = new Set();
+  /** Conditions of conditional function breakpoints (a function with an unconditional one has none). */
+  functionConditions: ReadonlyMap<FuncId, readonly EventCondition[]> = new Map();
   private filters = new Map<TransitionFilterId, EventCondition>();
   breakOnFault = true;
 
@@ -162,19 +164,44 @@ export class Breakpoints {
     for (const list of this.byStmt.values()) for (const bp of list) bp.hits = 0;
   }
 
-  /** Function breakpoints; unknown names are unverified with a message. */
-  setFunctions(names: readonly { name: string; condition?: string }[], model: string): { verified: boolean; message?: string }[] {
+  /**
+   * Function breakpoints; unknown names are unverified with a message. A condition is over the
+   * function's arguments as the Runtime frame scope shows them (`npage >= 128`, `spanclass == 11`,
+   * same little language as the transition filters); a malformed one is unverified.
+   */
+  setFunctions(names: readonly { name: string; condition?: string; hitCondition?: string }[], model: string): { verified: boolean; message?: string }[] {
     const set = new Set<FuncId>();
-    const res = names.map(({ name }) => {
+    const conds = new Map<FuncId, EventCondition[]>();
+    const unconditional = new Set<FuncId>();
+    const res = names.map(({ name, condition, hitCondition }) => {
       const ids = resolveFunction(name);
       if (ids.length === 0) {
         const sample = ['mheap.grow', 'mcentral.grow', 'sweepone', 'mallocgc'].map((id) => `${id} (${funcName(model, id as FuncId)})`).join(', ');
         return { verified: false, message: `\`${name}\` is not a runtime function the simulation steps through; try ${sample}` };
       }
-      for (const id of ids) set.add(id);
+      if (hitCondition !== undefined && hitCondition.trim() !== '') return { verified: false, message: 'hit counts are not supported on function breakpoints; use a condition over the arguments' };
+      let cond: EventCondition | null = null;
+      if (condition !== undefined && condition.trim() !== '') {
+        try {
+          cond = compileEventCondition(condition, null);
+        } catch (e) {
+          return { verified: false, message: `condition: ${(e as Error).message}` };
+        }
+      }
+      for (const id of ids) {
+        set.add(id);
+        if (cond === null) unconditional.add(id);
+        else {
+          let list = conds.get(id);
+          if (list === undefined) conds.set(id, (list = []));
+          list.push(cond);
+        }
+      }
       return { verified: true };
     });
+    for (const id of unconditional) conds.delete(id);
     this.functions = set;
+    this.functionConditions = conds;
     return res;
   }
 

@@ -10,8 +10,11 @@
  * Forward motion runs the current interpreter (or, from inside a statement, a replayed one with
  * the probe quiet up to the current step) in slices of SLICE statements with an event-loop turn in
  * between, so `pause` and other requests are served quickly. Stops come from: line breakpoints
- * (checked before each statement), the WatchProbe (function breakpoints, span transitions, the
- * next internal step), faults, the end of a step, or a pause. Reverse motion replays: stepBack
+ * and data breakpoints (checked before each statement), the WatchProbe (function breakpoints with
+ * their conditions, span transitions, the next internal step), faults, the end of a step, or a
+ * pause. A forward motion from a statement boundary takes along a trailing interpreter (one
+ * statement behind after every slice, run on the fast path) and leaves it with the checkpoints,
+ * so stepping back right after a long run needs no replay. Reverse motion replays: stepBack
  * rebuilds the previous position; reverseContinue scans forward from the start with the same
  * breakpoints in record mode and goes to the last hit before the current position.
  */
@@ -23,6 +26,7 @@ import type { HeapEvent } from '../protocol/events';
 import type { Breakpoints } from './breakpoints';
 import { Checkpoints } from './checkpoints';
 import { describeEvent } from './transitions';
+import { DataBreakpoints } from './databreakpoints';
 import { WatchProbe, type ProbeFrame } from './watchprobe';
 
 export interface Position {
@@ -30,7 +34,7 @@ export interface Position {
   readonly step: number;
 }
 
-export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'exception' | 'pause';
+export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'goto';
 
 export interface Stop {
   readonly reason: StopReason;
@@ -38,6 +42,8 @@ export interface Stop {
   readonly description: string;
   /** Exception stops: what kind (exceptionInfo id) and the full text. */
   readonly exception?: { readonly id: string; readonly text: string; readonly details?: string[] };
+  /** Breakpoints that caused the stop (data breakpoints). */
+  readonly hitBreakpointIds?: readonly number[];
 }
 
 export type Outcome = { readonly kind: 'stopped'; readonly stop: Stop } | { readonly kind: 'terminated'; readonly why: string };
@@ -46,9 +52,15 @@ export type Motion = 'continue' | 'next' | 'stepIn' | 'stepOut';
 
 export interface RunnerHooks {
   output(text: string, category: 'stdout' | 'stderr' | 'console'): void;
+  /** Every heap event of a forward run (the transition log and timeline). */
+  event?(ev: HeapEvent, it: Interpreter): void;
+  /** Whether `event` wants them now (no listener at all keeps a plain continue at full speed). */
+  wantsEvents?(): boolean;
 }
 
 const SLICE = 50_000;
+/** Bytes of program output sent in one output event at most (about 8,000 short lines). */
+const OUT_BATCH = 64 * 1024;
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -61,6 +73,8 @@ export class Runner {
   stepWhat = '';
   readonly checkpoints: Checkpoints;
   private pauseRequested = false;
+  private outBuf: string[] = [];
+  private outBytes = 0;
   private busy = false;
   private expectsSeen = 0;
 
@@ -69,9 +83,35 @@ export class Runner {
     readonly settings: Settings,
     private readonly bps: Breakpoints,
     private readonly hooks: RunnerHooks,
+    /** Data breakpoints (spans and objects whose state, allocCount or sweepgen is watched). */
+    readonly data: DataBreakpoints = new DataBreakpoints(),
   ) {
     this.it = new Interpreter(program, settings);
     this.checkpoints = new Checkpoints(program, settings);
+  }
+
+  /**
+   * Program output is batched: `print` lines gather until OUT_BATCH bytes, the end of a slice or
+   * a stop, so a loop printing a million lines sends a few hundred output events, not a million.
+   * Any other category flushes the batch first, so the order of lines is kept.
+   */
+  private out(text: string, category: 'stdout' | 'stderr' | 'console'): void {
+    if (category === 'stdout') {
+      this.outBuf.push(text);
+      this.outBytes += text.length;
+      if (this.outBytes >= OUT_BATCH) this.flushOut();
+      return;
+    }
+    this.flushOut();
+    this.hooks.output(text, category);
+  }
+
+  private flushOut(): void {
+    if (this.outBuf.length === 0) return;
+    const text = this.outBuf.join('');
+    this.outBuf = [];
+    this.outBytes = 0;
+    this.hooks.output(text, 'stdout');
   }
 
   get running(): boolean {
@@ -140,20 +180,32 @@ export class Runner {
     const terminal = this.terminalOutcome();
     if (terminal !== null && !resumeInside) return terminal;
     const it = resumeInside ? this.checkpoints.take(this.pos.executed) : this.it;
+    // The trailing interpreter: one statement behind the live one at every slice boundary (run at
+    // full speed, no probe, no predicate), handed to the checkpoints at the stop, so Step Back or
+    // stepping into the statement just run needs no replay. Used only when one is ready for free.
+    const trail = resumeInside ? null : this.checkpoints.takeReady(it.executed);
+    const follow = (): void => {
+      if (trail !== null && trail.executed < it.executed - 1) this.checkpoints.advance(trail, it.executed - 1 - trail.executed);
+    };
     const bps = this.bps;
     const probe = new WatchProbe();
     probe.functions = bps.functions;
+    probe.functionConditions = bps.functionConditions;
     const stepping = resumeInside ? motion !== 'continue' : motion === 'next' || motion === 'stepIn';
     if (motion === 'stepIn' || (resumeInside && motion === 'next')) probe.stopAt = resumeInside ? this.pos.step + 1 : 0;
     const useProbe = probe.stopAt >= 0 || bps.functions.size > 0 || bps.hasTransitionFilters() || resumeInside;
     if (useProbe) it.heap.setProbe(probe);
-    if (bps.hasTransitionFilters()) it.heap.setListener((ev: HeapEvent) => watchEvent(bps, probe, ev));
-    it.onOutput = (line) => this.hooks.output(line + '\n', 'stdout');
+    const onEvent = this.hooks.wantsEvents?.() === false ? undefined : this.hooks.event;
+    if (bps.hasTransitionFilters()) it.heap.setListener((ev: HeapEvent) => (onEvent?.(ev, it), watchEvent(bps, probe, ev)));
+    else if (onEvent !== undefined) it.heap.setListener((ev: HeapEvent) => onEvent(ev, it));
+    it.onOutput = (line) => this.out(line + '\n', 'stdout');
+    const data = this.data;
+    data.arm(it);
     probe.reset();
     if (resumeInside) probe.quietThrough = this.pos.step;
     const depth0 = it.depth();
     let predStop: Stop | null = null;
-    const log = (text: string): void => this.hooks.output(text + '\n', 'console');
+    const log = (text: string): void => this.out(text + '\n', 'console');
     const pred = (s: Parameters<Breakpoints['shouldStop']>[1]): boolean => {
       const ev = probe.pendingEvent;
       probe.reset();
@@ -165,6 +217,13 @@ export class Runner {
       if (motion === 'stepOut' && !resumeInside && it.depth() < depth0) {
         predStop = { reason: 'step', description: 'stepped out of the block' };
         return true;
+      }
+      if (data.active) {
+        const hit = data.check(it);
+        if (hit !== null) {
+          predStop = { reason: 'data breakpoint', description: hit.description, hitBreakpointIds: hit.ids };
+          return true;
+        }
       }
       if (bps.hasLineBreakpoints() && bps.shouldStop(it, s, false, log)) {
         predStop = { reason: 'breakpoint', description: `breakpoint at line ${s.line + 1}` };
@@ -187,6 +246,7 @@ export class Runner {
       const before = it.executed;
       const status = it.run(Math.min(SLICE, remaining), pred);
       remaining -= it.executed - before;
+      follow();
       if (status === 'inside') {
         const hit = probe.hit;
         const what = this.eraWhat(probe.lastWhat);
@@ -197,10 +257,12 @@ export class Runner {
               ? { reason: 'function breakpoint', description: `entered ${funcName(this.settings.model, hit.fn)}` }
               : transitionStop(hit.reason);
         this.settle(it, { executed: it.executed - 1, step: probe.count - 1 }, probe.frames(), what);
+        if (trail !== null) this.checkpoints.give(trail);
         return { kind: 'stopped', stop };
       }
       if (status === 'faulted' || status === 'failed' || status === 'done') {
         this.settle(it, { executed: it.executed, step: -1 }, [], '');
+        if (trail !== null) this.checkpoints.give(trail);
         return this.terminalOutcome() ?? { kind: 'terminated', why: 'the script ended' };
       }
       if (predStop !== null) {
@@ -210,10 +272,13 @@ export class Runner {
       if (remaining <= 0) {
         const ev = probe.pendingEvent;
         probe.pendingEvent = null;
+        const hit = data.active ? data.check(it) : null;
         if (ev !== null) outcome = { kind: 'stopped', stop: transitionStop(ev) };
+        else if (hit !== null) outcome = { kind: 'stopped', stop: { reason: 'data breakpoint', description: hit.description, hitBreakpointIds: hit.ids } };
         else outcome = { kind: 'stopped', stop: { reason: 'step', description: stepping ? 'step' : 'stepped out of the runtime' } };
         break;
       }
+      this.flushOut();
       await turn();
       if (this.pauseRequested) {
         outcome = { kind: 'stopped', stop: { reason: 'pause', description: `paused after ${it.executed.toLocaleString('en-US')} statements` } };
@@ -221,6 +286,7 @@ export class Runner {
       }
     }
     this.settle(it, { executed: it.executed, step: -1 }, [], '');
+    if (trail !== null) this.checkpoints.give(trail);
     return outcome;
   }
 
@@ -242,6 +308,7 @@ export class Runner {
     it.heap.setProbe(null);
     it.heap.setListener(null);
     it.onOutput = null;
+    this.flushOut();
     this.it = it;
     this.pos = p;
     this.frames = frames;
@@ -250,8 +317,17 @@ export class Runner {
     if (ef.length < this.expectsSeen) this.expectsSeen = 0;
     for (; this.expectsSeen < ef.length; this.expectsSeen++) {
       const f = ef[this.expectsSeen];
-      this.hooks.output(`line ${this.program.statements[f.stmt].line + 1}: ${f.message}\n`, 'stderr');
+      this.out(`line ${this.program.statements[f.stmt].line + 1}: ${f.message}\n`, 'stderr');
     }
+  }
+
+  /** Go to the state after `executed` statements (clamped to the script's end or fault). */
+  travel(executed: number): Stop {
+    const from = this.pos.executed;
+    this.goto({ executed: Math.max(0, Math.floor(executed)), step: -1 });
+    const at = this.pos.executed;
+    const short = at < executed ? ` (the script ${this.it.status === 'done' ? 'ends' : 'stops'} after ${at.toLocaleString('en-US')})` : '';
+    return { reason: 'goto', description: `travelled ${at < from ? 'back' : 'forward'} to the state after ${at.toLocaleString('en-US')} statements${short}` };
   }
 
   /** One step back: the previous internal step, or the previous statement boundary. */
@@ -288,6 +364,7 @@ export class Runner {
     const bps = this.bps;
     const probe = new WatchProbe();
     probe.functions = bps.functions;
+    probe.functionConditions = bps.functionConditions;
     let last: { pos: Position; stop: Stop } | null = null;
     /** Hits at or after this step of the final statement are not before `cur`. */
     let limit = Infinity;

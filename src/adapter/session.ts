@@ -12,13 +12,17 @@
  */
 import { basename } from 'node:path';
 import {
-  InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Handles,
+  DebugSession, Event, InitializedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Handles,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { compile, formatDiagnostic, headRangeOf, type Program, type Settings } from '../program/index';
 import { funcName } from '../engine/probe';
 import { FAULT_FILTER, TRANSITION_FILTERS } from '../protocol/dap';
+import { EVT_STOPPED, type StopPoint, type StoppedEventBody } from '../protocol/heapview';
 import { Breakpoints, type LineRequest } from './breakpoints';
+import { DataBreakpoints, dataTarget } from './databreakpoints';
+import { HeapTracker } from './heapdelta';
+import { isHeapRequest, parseHeapRequest } from './heaprequests';
 import { compileExpression, evaluate } from './expressions';
 import { parseLaunchArguments, type LaunchConfig } from './launchargs';
 import { isQuery, runQuery } from './queries';
@@ -38,9 +42,15 @@ interface Loaded {
   readonly settings: Settings;
   readonly bps: Breakpoints;
   readonly runner: Runner;
+  readonly tracker: HeapTracker;
 }
 
-export class GoHeapSession extends LoggingDebugSession {
+/**
+ * A plain DebugSession, not LoggingDebugSession: the latter JSON-encodes every message for a
+ * global logger that queues them forever until someone calls `logger.setup` (a leak of every
+ * message of every session, and a second encoding of every snapshot).
+ */
+export class GoHeapSession extends DebugSession {
   private loaded: Loaded | null = null;
   private vars: Variables | null = null;
   private lastStop: Stop | null = null;
@@ -51,12 +61,35 @@ export class GoHeapSession extends LoggingDebugSession {
   private lineRequests: readonly LineRequest[] = [];
   private functionRequests: readonly DebugProtocol.FunctionBreakpoint[] = [];
   private filterRequests: readonly { filterId: string; condition?: string }[] = [{ filterId: FAULT_FILTER }];
+  private dataRequests: readonly DebugProtocol.DataBreakpoint[] = [];
+  /** configurationDone has come and the run has begun (motions before that are refused). */
+  private started = false;
 
   constructor() {
     super();
     this.setDebuggerLinesStartAt1(false);
     this.setDebuggerColumnsStartAt1(false);
     this.configured = new Promise((r) => (this.markConfigured = r));
+  }
+
+  /**
+   * A request handler that threw (arguments of the wrong shape, say) is answered by the base class
+   * with code 1104 and the exception's stack; answer with a sentence instead.
+   */
+  protected override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: Record<string, string>, dest?: number): void {
+    if (codeOrMessage === 1104) {
+      super.sendErrorResponse(response, { id: 1104, format: `cannot handle \`${response.command}\`: its arguments are missing or of the wrong shape`, showUser: false });
+      return;
+    }
+    if (typeof codeOrMessage === 'number') super.sendErrorResponse(response, codeOrMessage, format, variables, dest);
+    else super.sendErrorResponse(response, codeOrMessage);
+  }
+
+  /** Motions need a started run: not before launch, not between launch and configurationDone. */
+  private refuseMotion(response: DebugProtocol.Response): boolean {
+    if (this.loaded !== null && this.started) return false;
+    this.sendErrorResponse(response, { id: 1009, format: this.loaded === null ? 'no script is loaded' : 'the run has not started yet (waiting for configurationDone)', showUser: false });
+    return true;
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
@@ -69,6 +102,7 @@ export class GoHeapSession extends LoggingDebugSession {
       supportsHitConditionalBreakpoints: true,
       supportsLogPoints: true,
       supportsFunctionBreakpoints: true,
+      supportsDataBreakpoints: true,
       supportsEvaluateForHovers: true,
       supportsExceptionInfoRequest: true,
       supportsExceptionFilterOptions: true,
@@ -124,16 +158,23 @@ export class GoHeapSession extends LoggingDebugSession {
       return `${basename(config.programPath)} has ${n} error${n === 1 ? '' : 's'} and cannot be debugged; see the Debug Console (first: ${c.diagnostics.find((d) => d.severity === 'error')!.message})`;
     }
     const bps = new Breakpoints(config.text, config.overrides, c.program);
-    const runner = new Runner(c.program, c.settings, bps, { output: (text, category) => this.sendEvent(new OutputEvent(text, category)) });
+    const tracker = new HeapTracker();
+    const runner = new Runner(c.program, c.settings, bps, {
+      output: (text, category) => this.sendEvent(new OutputEvent(text, category)),
+      event: (ev, it) => tracker.event(ev, it),
+      wantsEvents: () => tracker.viewing,
+    }, new DataBreakpoints());
     this.vars = new Variables(runner.it, []);
     bps.setLines(this.lineRequests);
     bps.setFunctions(this.functionRequests, c.settings.model);
     bps.setFilters(this.filterRequests);
-    return { config, program: c.program, settings: c.settings, bps, runner };
+    if (this.dataRequests.length > 0) runner.data.set(this.dataRequests, runner.it);
+    return { config, program: c.program, settings: c.settings, bps, runner, tracker };
   }
 
   private begin(): void {
     const l = this.loaded!;
+    this.started = true;
     this.sendEvent(new OutputEvent(`goheap: ${basename(l.config.programPath)} on ${l.settings.model}, ${l.settings.procs} P, GOGC=${l.settings.gogc}\n`, 'console'));
     if (l.config.stopOnEntry) this.stopped({ reason: 'entry', description: 'before the first statement' });
     else void this.move('continue');
@@ -160,6 +201,8 @@ export class GoHeapSession extends LoggingDebugSession {
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     this.loaded?.runner.dispose();
     this.sendResponse(response);
+    // The stdio adapter exits (after the base class's short delay); inline it is a no-op.
+    this.shutdown();
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -198,22 +241,26 @@ export class GoHeapSession extends LoggingDebugSession {
   // ---- motion
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    if (this.refuseMotion(response)) return;
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
     void this.move('continue');
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    if (this.refuseMotion(response)) return;
     this.sendResponse(response);
     void this.move('next');
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
+    if (this.refuseMotion(response)) return;
     this.sendResponse(response);
     void this.move('stepIn');
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    if (this.refuseMotion(response)) return;
     this.sendResponse(response);
     void this.move('stepOut');
   }
@@ -224,23 +271,25 @@ export class GoHeapSession extends LoggingDebugSession {
   }
 
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    if (this.refuseMotion(response)) return;
     const l = this.loaded;
     if (l === null || l.runner.running) {
       this.sendErrorResponse(response, { id: 1004, format: 'cannot step back while running' });
       return;
     }
     this.sendResponse(response);
-    this.stopped(l.runner.stepBack());
+    this.stopped(l.runner.stepBack(), false);
   }
 
   protected override async reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): Promise<void> {
+    if (this.refuseMotion(response)) return;
     const l = this.loaded;
     if (l === null || l.runner.running) {
       this.sendErrorResponse(response, { id: 1004, format: 'cannot reverse-continue while running' });
       return;
     }
     this.sendResponse(response);
-    this.stopped(await l.runner.reverseContinue());
+    this.stopped(await l.runner.reverseContinue(), false);
   }
 
   private async move(motion: Motion): Promise<void> {
@@ -268,8 +317,12 @@ export class GoHeapSession extends LoggingDebugSession {
     this.stopped(outcome.stop);
   }
 
-  /** Report a stop: check invariants if asked, reset handles, prefetch checkpoints. */
-  private stopped(stop: Stop): void {
+  /**
+   * Report a stop: check invariants if asked, reset handles, prefetch checkpoints, start a new heap
+   * generation (`continues` false: the state is not the previous one run forward) and announce it
+   * with `goheap/stopped` right after the StoppedEvent.
+   */
+  private stopped(stop: Stop, continues = true): void {
     const l = this.loaded!;
     const runner = l.runner;
     let s = stop;
@@ -284,7 +337,92 @@ export class GoHeapSession extends LoggingDebugSession {
     const ev = new StoppedEvent(s.reason, THREAD_ID, s.exception?.text) as DebugProtocol.StoppedEvent;
     ev.body.description = s.description;
     ev.body.allThreadsStopped = true;
+    if (s.hitBreakpointIds !== undefined) ev.body.hitBreakpointIds = [...s.hitBreakpointIds];
+    const generation = l.tracker.stopped(runner.it, runner.it.current()?.line ?? -1, continues);
     this.sendEvent(ev);
+    this.sendEvent(new Event(EVT_STOPPED, { sessionId: l.tracker.sessionId, generation } satisfies StoppedEventBody));
+  }
+
+  /** Where the run is stopped, for snapshots and deltas. */
+  private stopPoint(l: Loaded): StopPoint {
+    const r = l.runner;
+    const stmt = r.it.current();
+    return {
+      line: stmt === null ? Math.max(0, l.program.lineCount - 1) : stmt.line,
+      executed: r.pos.executed,
+      reason: this.lastStop?.reason ?? 'entry',
+      runtimeFrames: r.frames.map((f) => funcName(l.settings.model, f.fn)),
+    };
+  }
+
+  // ---- custom requests of the Heap View and tree views (src/protocol/heapview.ts)
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    const l = this.loaded;
+    const fail = (id: number, msg: string): void => this.sendErrorResponse(response, { id, format: msg, showUser: false });
+    if (!isHeapRequest(command)) return fail(1010, `unknown request \`${command}\``);
+    if (l === null) return fail(1011, 'no script is loaded');
+    if (l.runner.running) return fail(1012, 'the script is running; ask again at the next stop');
+    const r = parseHeapRequest(command, args);
+    if ('error' in r) return fail(1013, r.error);
+    const it = l.runner.it;
+    try {
+      switch (r.type) {
+        case 'snapshot':
+          response.body = l.tracker.snapshot(it, this.stopPoint(l));
+          break;
+        case 'delta':
+          response.body = l.tracker.delta(it, r.since, this.stopPoint(l));
+          break;
+        case 'spans':
+          response.body = l.tracker.spans(it, r);
+          break;
+        case 'span': {
+          const d = l.tracker.span(it, r.id);
+          if (d === null) return fail(1014, `no live span has id ${r.id} at this stop`);
+          response.body = d;
+          break;
+        }
+        case 'travel': {
+          const from = l.runner.pos;
+          const stop = l.runner.travel(r.executed);
+          this.sendResponse(response);
+          this.stopped(stop, l.runner.pos.executed >= from.executed && from.step < 0);
+          return;
+        }
+        default: {
+          const never: never = r;
+          return fail(1010, `unhandled request ${JSON.stringify(never)}`);
+        }
+      }
+    } catch (e) {
+      return fail(1015, `${command} failed: ${(e as Error).message}`);
+    }
+    this.sendResponse(response);
+  }
+
+  // ---- data breakpoints
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    const none = (why: string): void => {
+      response.body = { dataId: null, description: why };
+      this.sendResponse(response);
+    };
+    const l = this.loaded;
+    const v = this.vars;
+    if (l === null || v === null) return none('no script is loaded');
+    const target = dataTarget(args, v, l.runner.it);
+    if (target === null) return none('only spans and heap objects can be watched (a span or object in Variables, or `span 0xADDR`)');
+    response.body = { dataId: target.dataId, description: target.description, accessTypes: ['write'], canPersist: false };
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    this.dataRequests = args.breakpoints;
+    const l = this.loaded;
+    const res = l === null ? args.breakpoints.map(() => ({ verified: false, message: 'the script is not loaded yet' })) : l.runner.data.set(args.breakpoints, l.runner.it);
+    response.body = { breakpoints: res };
+    this.sendResponse(response);
   }
 
   // ---- inspection
@@ -342,7 +480,15 @@ export class GoHeapSession extends LoggingDebugSession {
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
-    const v = this.vars!;
+    const v = this.vars;
+    if (v === null || this.lastStop === null) {
+      this.sendErrorResponse(response, { id: 1016, format: 'no scopes: the program is not stopped', showUser: false });
+      return;
+    }
+    if (typeof args?.frameId !== 'number') {
+      this.sendErrorResponse(response, { id: 1016, format: '`frameId` must be a frame id from stackTrace', showUser: false });
+      return;
+    }
     const scopes: DebugProtocol.Scope[] = [];
     if (args.frameId >= RUNTIME_FRAME_BASE) {
       const i = args.frameId - RUNTIME_FRAME_BASE;
@@ -374,6 +520,24 @@ export class GoHeapSession extends LoggingDebugSession {
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    if (typeof args?.expression !== 'string') {
+      this.sendErrorResponse(response, { id: 1008, format: '`expression` must be a string', showUser: false });
+      return;
+    }
+    try {
+      this.evaluate(response, args);
+    } catch {
+      // Never an exception out of the adapter, and never console noise for a hover.
+      this.sendErrorResponse(response, { id: 1008, format: args.context === 'hover' ? 'not available' : `cannot evaluate \`${args.expression}\``, showUser: false });
+    }
+  }
+
+  /**
+   * Debug Console, watches and hovers. Failures answer with an error response that is never shown
+   * to the user and nothing is written to the Debug Console (a hover over a keyword or a number
+   * stays silent).
+   */
+  private evaluate(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     const l = this.loaded;
     const v = this.vars;
     if (l === null || v === null) {

@@ -111,8 +111,11 @@ type Tok = { k: 'name' | 'num' | 'op'; v: string };
 
 const UNITS: Record<string, number> = { B: 1, KB: 1024, KiB: 1024, MB: 1 << 20, MiB: 1 << 20, GB: 1 << 30, GiB: 1 << 30 };
 
-/** Compiles a filter condition; throws an Error with a readable message when it is malformed. */
-export function compileEventCondition(text: string): EventCondition {
+/**
+ * Compiles a filter condition; throws an Error with a readable message when it is malformed.
+ * `known` names the fields it may use (null: any name, as for a runtime function's arguments).
+ */
+export function compileEventCondition(text: string, known: ReadonlySet<string> | null = KNOWN_FIELDS): EventCondition {
   const toks: Tok[] = [];
   const re = /\s*(?:(0x[0-9a-fA-F_]+|[0-9][0-9_]*(?:[A-Za-z]+)?)|([A-Za-z_][A-Za-z0-9_]*)|(==|!=|<=|>=|&&|\|\||[<>!()]))/y;
   let i = 0;
@@ -142,7 +145,7 @@ export function compileEventCondition(text: string): EventCondition {
   };
   type Node = (f: Record<string, FieldValue>) => boolean;
   const field = (name: string): string => {
-    if (!KNOWN_FIELDS.has(name)) throw new Error(`unknown event field \`${name}\`; fields are ${[...KNOWN_FIELDS].join(', ')}`);
+    if (known !== null && !known.has(name)) throw new Error(`unknown event field \`${name}\`; fields are ${[...known].join(', ')}`);
     return name;
   };
   const cmp = (): Node => {

@@ -76,10 +76,11 @@ export class Variables {
       case 'locals':
         return this.locals();
       case 'heap': {
-        const spans = this.allspans();
+        // Only the count here: the address-ordered table is built when a page of it is asked for.
+        const nspans = h.allspans.size;
         return [
           { name: 'memstats', value: `HeapInuse ${h.memstats.heap_inuse}, HeapSys ${h.memstats.heap_sys}, NumGC ${h.memstats.numgc}`, variablesReference: this.ref({ kind: 'memstats' }) },
-          { name: 'allspans', value: `${spans.length} spans`, variablesReference: spans.length > 0 ? this.ref({ kind: 'allspans' }) : 0, indexedVariables: spans.length },
+          { name: 'allspans', value: `${nspans} spans`, variablesReference: nspans > 0 ? this.ref({ kind: 'allspans' }) : 0, indexedVariables: nspans },
           { name: 'sweepgen', value: String(h.sweepgen), variablesReference: 0 },
           { name: 'gcphase', value: h.gcPhase, variablesReference: 0 },
           { name: 'nanotime', value: `${h.nanotime} ns`, variablesReference: 0 },

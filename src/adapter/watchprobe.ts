@@ -29,6 +29,8 @@ export class WatchProbe implements Probe {
   quietThrough = -1;
   /** Function breakpoints. */
   functions: ReadonlySet<FuncId> = new Set();
+  /** Conditions over a function's arguments; a function listed here stops when any holds. */
+  functionConditions: ReadonlyMap<FuncId, readonly ((args: Locals) => boolean)[]> = new Map();
   /** A matched span transition, waiting for the next step to stop at. */
   pendingEvent: string | null = null;
   /** Record mode: report instead of throwing. */
@@ -47,7 +49,7 @@ export class WatchProbe implements Probe {
 
   enter(fn: FuncId, args: Locals): void {
     this.stack.push({ fn, locals: { ...args } });
-    this.record(`enter ${fn}`, fn);
+    this.record(`enter ${fn}`, fn, args);
   }
 
   leave(): void {
@@ -60,12 +62,18 @@ export class WatchProbe implements Probe {
     this.record(what, null);
   }
 
+  private conditionHolds(fn: FuncId, args: Locals | undefined): boolean {
+    const conds = this.functionConditions.get(fn);
+    if (conds === undefined) return true;
+    return conds.some((c) => c(args ?? {}));
+  }
+
   /** Innermost frame first, with a copy of the locals. */
   frames(): ProbeFrame[] {
     return this.stack.map((f) => ({ fn: f.fn, locals: { ...f.locals } })).reverse();
   }
 
-  private record(what: string, entered: FuncId | null): void {
+  private record(what: string, entered: FuncId | null, args?: Locals): void {
     const k = this.count++;
     this.lastWhat = what;
     if (k <= this.quietThrough) {
@@ -74,7 +82,7 @@ export class WatchProbe implements Probe {
     }
     let hit: ProbeHit | null = null;
     if (k === this.stopAt) hit = { kind: 'step' };
-    else if (entered !== null && this.functions.has(entered)) hit = { kind: 'function', fn: entered };
+    else if (entered !== null && this.functions.has(entered) && this.conditionHolds(entered, args)) hit = { kind: 'function', fn: entered };
     else if (this.pendingEvent !== null) hit = { kind: 'event', reason: this.pendingEvent };
     this.pendingEvent = null;
     if (hit === null) return;

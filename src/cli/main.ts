@@ -4,7 +4,9 @@
  *   goheap run FILE [--model M] [--procs N] [--gogc V|off] [--memprofilerate N] [--physpagesize N]
  *                   [--seed N] [--json] [--trace] [--no-allocations]
  *   goheap check FILE                       diagnostics only
- *   goheap compare FILE [--models go1.5,go1.10,go1.14] [same settings flags]
+ *   goheap compare FILE [--models go1.5,go1.10,go1.14] [--gogc 50,100,200] [--procs 1,4] [--json]
+ *                  [--svg FILE | -o DIR | --no-svg] [same settings flags]
+ *   goheap report FILE [-o report.md] [same settings flags]
  *
  * Exit status: 0 success; 1 an expect/assert failed or the script faulted; 2 script errors or bad
  * arguments. Errors go to stderr with code frames.
@@ -12,7 +14,8 @@
 import { readFileSync } from 'node:fs';
 import { compile, formatDiagnostics } from '../program/index';
 import { runScript, EXIT_SCRIPT_ERROR, EXIT_OK, EXIT_FAILED } from './runner';
-import { compareModels } from './compare';
+import { compareWhatIfs } from './compare';
+import { writeReport } from './reportmd';
 import { writeProfile } from './profile';
 import { parseModels, replayTrace } from './replay';
 
@@ -20,12 +23,14 @@ const usage = `usage:
   goheap run FILE [--model go1.5|go1.10|go1.14] [--procs N] [--gogc N|off] [--memprofilerate N]
                   [--physpagesize N] [--seed N] [--json] [--trace] [--no-allocations]
   goheap check FILE
-  goheap compare FILE [--models go1.5,go1.10,go1.14] [settings flags as for run]
+  goheap compare FILE [--models go1.5,go1.10,go1.14] [--gogc 50,100,200] [--procs 1,4] [--json]
+                 [--svg FILE | -o DIR | --no-svg] [settings flags as for run]
+  goheap report FILE [-o report.md] [settings flags as for run]
   goheap profile FILE -o OUT.pb.gz [settings flags as for run]
   goheap replay TRACE [--model M | --models go1.5,go1.10,go1.14] [--pprof OUT.pb.gz]`;
 
 const settingFlags = new Set(['model', 'procs', 'gogc', 'memprofilerate', 'physpagesize', 'seed']);
-const boolFlags = new Set(['json', 'trace', 'no-allocations']);
+const boolFlags = new Set(['json', 'trace', 'no-allocations', 'no-svg']);
 
 interface Parsed {
   cmd: string;
@@ -35,6 +40,7 @@ interface Parsed {
   models: string[] | null;
   out: string | null;
   pprof: string | null;
+  svg: string | null;
 }
 
 export class UsageError extends Error {}
@@ -42,8 +48,8 @@ export class UsageError extends Error {}
 export function parseArgs(argv: string[]): Parsed {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h') throw new UsageError(usage);
-  if (!['run', 'check', 'compare', 'profile', 'replay'].includes(cmd)) throw new UsageError(`unknown command \`${cmd}\`\n${usage}`);
-  const p: Parsed = { cmd, file: '', overrides: {}, flags: new Set(), models: null, out: null, pprof: null };
+  if (!['run', 'check', 'compare', 'profile', 'replay', 'report'].includes(cmd)) throw new UsageError(`unknown command \`${cmd}\`\n${usage}`);
+  const p: Parsed = { cmd, file: '', overrides: {}, flags: new Set(), models: null, out: null, pprof: null, svg: null };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a.startsWith('--') || a === '-o') {
@@ -56,6 +62,10 @@ export function parseArgs(argv: string[]): Parsed {
       if (value === undefined) throw new UsageError(`--${name} needs a value`);
       if (name === 'o' || name === 'out') {
         p.out = value;
+        continue;
+      }
+      if (name === 'svg') {
+        p.svg = value;
         continue;
       }
       if (name === 'pprof') {
@@ -110,7 +120,8 @@ export async function main(argv: string[]): Promise<number> {
     return c.ok ? EXIT_OK : EXIT_SCRIPT_ERROR;
   }
   if (p.cmd === 'profile') return writeProfile(text, p.file, p.out!, p.overrides, io);
-  if (p.cmd === 'compare') return compareModels(text, p.file, p.models ?? ['go1.5', 'go1.10', 'go1.14'], p.overrides, io, p.flags.has('json'));
+  if (p.cmd === 'compare') return compareWhatIfs(text, p.file, { models: p.models, overrides: p.overrides, json: p.flags.has('json'), svg: p.svg, outDir: p.out, noSvg: p.flags.has('no-svg') }, io);
+  if (p.cmd === 'report') return writeReport(text, p.file, p.out, p.overrides, io);
   return runScript(text, p.file, { overrides: p.overrides, json: p.flags.has('json'), trace: p.flags.has('trace'), noAllocations: p.flags.has('no-allocations') }, io).exitCode;
 }
 

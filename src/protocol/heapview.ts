@@ -119,6 +119,9 @@ export interface McentralView {
   readonly nonempty: readonly number[];
   readonly empty: readonly number[];
   readonly nmalloc: number;
+  /** Present when a list is longer than the ids shown (producers cap lists at a few hundred ids). */
+  readonly nonemptyTotal?: number;
+  readonly emptyTotal?: number;
 }
 
 export interface McacheView {
@@ -144,8 +147,10 @@ export type PageHeapView =
   | {
       readonly kind: 'lists';
       /** go1.5: free[1..127] and freelarge list; go1.10: free[1..127] and the treap. */
-      readonly free: readonly { readonly npages: number; readonly spans: readonly number[] }[];
+      readonly free: readonly { readonly npages: number; readonly spans: readonly number[]; readonly total?: number }[];
       readonly freelarge: readonly number[] | null;
+      /** Present when freelarge holds more spans than the ids shown. */
+      readonly freelargeTotal?: number;
       readonly treap: TreapNodeView | null;
       readonly busy: readonly { readonly npages: number; readonly count: number }[];
       readonly busylarge: number;
@@ -167,6 +172,8 @@ export interface TreapNodeView {
   readonly priority: number;
   readonly left: TreapNodeView | null;
   readonly right: TreapNodeView | null;
+  /** Nodes below this one not drawn (producers cap the tree's depth). */
+  readonly hidden?: number;
 }
 
 /**
@@ -219,6 +226,7 @@ export interface TransitionRow {
 
 /** Where the run is stopped. */
 export interface StopPoint {
+  /** 0-based script line (as every `line` in this file). */
   readonly line: number;
   readonly executed: number;
   readonly reason: string;
@@ -243,6 +251,8 @@ export interface HeapSnapshot {
   readonly mcentral: readonly McentralView[];
   readonly mcache: readonly McacheView[];
   readonly specials: readonly SpecialView[];
+  /** Present when there are more special records than `specials` lists (producers cap it). */
+  readonly specialsTotal?: number;
   readonly finalizerQueue: readonly number[];
   readonly pageHeap: PageHeapView;
   readonly breakdown: HeapBreakdown;
@@ -270,6 +280,7 @@ export interface HeapDelta {
   readonly mcentral?: readonly McentralView[];
   readonly mcache?: readonly McacheView[];
   readonly specials?: readonly SpecialView[];
+  readonly specialsTotal?: number;
   readonly finalizerQueue?: readonly number[];
   readonly pageHeap?: PageHeapView;
   readonly breakdown: HeapBreakdown;

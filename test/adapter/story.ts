@@ -74,7 +74,7 @@ export class Story {
   static async start(): Promise<Story> {
     const s = new Story();
     await s.dc.start();
-    for (const ev of ['stopped', 'terminated', 'initialized', 'exited']) s.dc.on(ev, (e: DebugProtocol.Event) => s.push(ev, e));
+    for (const ev of ['stopped', 'terminated', 'initialized', 'exited', 'goheap/stopped']) s.dc.on(ev, (e: DebugProtocol.Event) => s.push(ev, e));
     s.dc.on('output', (e: DebugProtocol.OutputEvent) => s.output.push(e.body.output));
     s.initialize = await s.dc.initializeRequest({ adapterID: 'goheap', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsVariablePaging: true });
     return s;
@@ -175,6 +175,16 @@ export class Story {
       if (pred(await this.frames(), stop)) return stop;
     }
     assert.fail(`no stop satisfied the predicate within ${max} steps`);
+  }
+
+  /** The `goheap/stopped` event that follows a stop. */
+  async heapStopped(): Promise<{ sessionId: string; generation: number }> {
+    return (await this.next('goheap/stopped')).body as { sessionId: string; generation: number };
+  }
+
+  /** A custom request's body (rejects with the adapter's message on an error response). */
+  async custom<T>(command: string, args: unknown = {}): Promise<T> {
+    return (await this.dc.customRequest(command, args)).body as T;
   }
 
   async evaluate(expression: string): Promise<DebugProtocol.EvaluateResponse['body']> {

@@ -1,0 +1,161 @@
+/**
+ * Data breakpoints on spans and objects (DAP `dataBreakpointInfo` / `setDataBreakpoints`). A
+ * watch names a span by its mspan id (`span:<id>`; ids are stable within a session and the same
+ * after a replay, because the engine is deterministic) or an object by its address and span
+ * (`object:<addr>:<id>`). It breaks, at the next statement boundary, when the span's state,
+ * allocCount or sweepgen changes — for an object also when its slot is freed or allocated again —
+ * and says what changed in words ("span 0xc000180000 (class 5, 1 page): state mSpanInUse →
+ * mSpanDead").
+ *
+ * Invariants: `arm(it)` binds every watch to the mspan of `it` with its id (or none: the span is
+ * dead) and records the values that later changes are measured against; `check` compares, and on
+ * a change reports it and records the new values, so each change stops once.
+ */
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { mspan } from '../engine/mspan';
+import type { Interpreter } from '../program/interpreter';
+import { findSpan } from '../program/heapsnapshot';
+import { hex } from './values';
+import type { Variables } from './variables';
+
+export interface DataTarget {
+  readonly dataId: string;
+  readonly description: string;
+}
+
+interface Values {
+  state: string;
+  allocCount: number;
+  sweepgen: number;
+  /** Object watches: whether the slot is allocated. */
+  allocated: boolean;
+}
+
+interface Watch {
+  readonly bp: number;
+  readonly spanId: number;
+  /** The watched object's address, or 0 for a span watch. */
+  readonly addr: number;
+  readonly label: string;
+  span: mspan | null;
+  values: Values;
+}
+
+const DEAD: Values = { state: 'mSpanDead', allocCount: 0, sweepgen: 0, allocated: false };
+
+function spanLabel(s: mspan): string {
+  const cls = s.state === 'mSpanInUse' && s.sizeclass() > 0 ? `class ${s.sizeclass()}, ` : '';
+  return `span ${hex(s.startAddr)} (${cls}${s.npages} page${s.npages === 1 ? '' : 's'})`;
+}
+
+/** The data id and description of a span or of the object at addr. */
+export function spanTarget(s: mspan): DataTarget {
+  return { dataId: `span:${s.id}`, description: `${spanLabel(s)}: state, allocCount, sweepgen` };
+}
+
+export function objectTarget(s: mspan, addr: number): DataTarget {
+  return { dataId: `object:${addr}:${s.id}`, description: `object ${hex(addr)} in ${spanLabel(s)}: freed or reused, span state, allocCount, sweepgen` };
+}
+
+/**
+ * What `dataBreakpointInfo` names: a child of a Variables container that is a span or an object
+ * (an indexed child `[i]` is fetched alone, so a 100,000-span list costs one row), or the
+ * expression `span 0xADDR` (`lookup`/`object 0xADDR`, or a bare address, watch the object there).
+ */
+export function dataTarget(args: DebugProtocol.DataBreakpointInfoArguments, vars: Variables, it: Interpreter): DataTarget | null {
+  const hp = it.heap;
+  if (args.variablesReference !== undefined && args.variablesReference !== 0) {
+    const idx = /^\[(\d+)\]$/.exec(args.name);
+    const kids = idx !== null ? vars.variables(args.variablesReference, Number(idx[1]), 1) : vars.variables(args.variablesReference);
+    const kid = kids.find((k) => k.name === args.name);
+    const ref = kid === undefined || kid.variablesReference === 0 ? undefined : vars.get(kid.variablesReference);
+    if (ref?.kind === 'span') {
+      const s = hp.spanOf(ref.base);
+      return s === null ? null : spanTarget(s);
+    }
+    if (ref?.kind === 'object') {
+      const s = hp.spanOf(ref.addr);
+      return s === null ? null : objectTarget(s, ref.addr);
+    }
+    return null;
+  }
+  const m = /^\s*(span|lookup|object)?\s*(0x[0-9a-fA-F]+)\s*$/.exec(args.name);
+  if (m === null) return null;
+  const addr = Number(m[2]);
+  const s = hp.spanOf(addr);
+  if (s === null) return null;
+  return m[1] === 'span' || s.state !== 'mSpanInUse' ? spanTarget(s) : objectTarget(s, s.startAddr + s.objIndex(addr) * s.elemsize);
+}
+
+function read(s: mspan | null, addr: number): Values {
+  if (s === null || s.state === 'mSpanDead') return DEAD;
+  const allocated = addr !== 0 && s.state === 'mSpanInUse' && s.isAllocated(s.objIndex(addr));
+  return { state: s.state, allocCount: s.allocCount, sweepgen: s.sweepgen, allocated };
+}
+
+export class DataBreakpoints {
+  private watches: Watch[] = [];
+  /** Ids apart from line breakpoints' (hitBreakpointIds name one or the other). */
+  private nextId = 100_001;
+  private boundTo: Interpreter | null = null;
+
+  get active(): boolean {
+    return this.watches.length > 0;
+  }
+
+  /** Replaces every data breakpoint; each result says whether it is set and, if not, why. */
+  set(reqs: readonly { dataId: string; condition?: string; hitCondition?: string }[], it: Interpreter): { id: number; verified: boolean; message?: string }[] {
+    this.watches = [];
+    this.boundTo = null;
+    return reqs.map((r) => {
+      const id = this.nextId++;
+      if ((r.condition ?? '').trim() !== '' || (r.hitCondition ?? '').trim() !== '') return { id, verified: false, message: 'data breakpoints on spans take no condition or hit count; they break on every change' };
+      const m = /^(?:span:(\d+)|object:(\d+):(\d+))$/.exec(r.dataId);
+      if (m === null) return { id, verified: false, message: `\`${r.dataId}\` is not a span or object of this debugger` };
+      const spanId = Number(m[1] ?? m[3]);
+      const addr = m[2] === undefined ? 0 : Number(m[2]);
+      const s = findSpan(it.heap.h, spanId);
+      if (s === null) return { id, verified: false, message: `no live span has id ${spanId} now` };
+      const label = addr === 0 ? spanLabel(s) : `object ${hex(addr)} in ${spanLabel(s)}`;
+      this.watches.push({ bp: id, spanId, addr, label, span: s, values: read(s, addr) });
+      this.boundTo = it;
+      return { id, verified: true };
+    });
+  }
+
+  /** Bind the watches to this interpreter's spans and take the current values as the reference. */
+  arm(it: Interpreter): void {
+    if (this.watches.length === 0) return;
+    if (this.boundTo !== it) {
+      const byId = new Map<number, mspan>();
+      const want = new Set(this.watches.map((w) => w.spanId));
+      for (const s of it.heap.h.allspans) if (want.has(s.id)) byId.set(s.id, s);
+      for (const w of this.watches) w.span = byId.get(w.spanId) ?? null;
+      this.boundTo = it;
+    }
+    for (const w of this.watches) w.values = read(w.span, w.addr);
+  }
+
+  /** The watches whose values changed since the last arm/check, in words; null when none. */
+  check(it: Interpreter): { ids: number[]; description: string } | null {
+    if (this.boundTo !== it) this.arm(it);
+    let ids: number[] | null = null;
+    const parts: string[] = [];
+    for (const w of this.watches) {
+      const now = read(w.span, w.addr);
+      const was = w.values;
+      if (now.state === was.state && now.allocCount === was.allocCount && now.sweepgen === was.sweepgen && now.allocated === was.allocated) continue;
+      const what: string[] = [];
+      if (now.state !== was.state) what.push(`state ${was.state} → ${now.state}`);
+      if (w.addr !== 0 && now.allocated !== was.allocated) what.push(now.allocated ? 'object allocated again' : 'object freed');
+      if (now.state !== 'mSpanDead' && now.allocCount !== was.allocCount) what.push(`allocCount ${was.allocCount} → ${now.allocCount}`);
+      if (now.state !== 'mSpanDead' && now.sweepgen !== was.sweepgen) what.push(`sweepgen ${was.sweepgen} → ${now.sweepgen}`);
+      w.values = now;
+      (ids ??= []).push(w.bp);
+      parts.push(`${w.label}: ${what.join(', ')}`);
+    }
+    if (ids === null) return null;
+    const line = it.current()?.line;
+    return { ids, description: `data breakpoint: ${parts.join('; ')}${line === undefined ? '' : ` (before line ${line + 1})`}` };
+  }
+}

@@ -152,5 +152,7 @@ export function jsonReport(it: Interpreter, fileName: string, errors: unknown[])
     expectFailures: it.expectFailures.map((f) => ({ line: line(f.stmt), message: f.message })),
     fault: it.fault === null ? null : { line: line(it.fault.stmt), kind: it.fault.kind, message: it.fault.message, where: it.fault.where },
     errors,
+    /** Records past the interpreter's MAX_KEPT: counted, not listed. */
+    omitted: { ...it.dropped },
   };
 }

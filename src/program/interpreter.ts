@@ -84,6 +84,13 @@ interface Frame {
 
 type Exec = () => void;
 
+/**
+ * Most output lines, expect failures and allocation records one interpreter keeps; past it they
+ * are counted in `dropped`, not kept, so a 10^7-iteration loop that prints or fails an `expect`
+ * each time still runs in bounded memory. `onOutput` still sees every line.
+ */
+export const MAX_KEPT = 100_000;
+
 export class Interpreter {
   readonly heap: Heap;
   readonly state: ExecState;
@@ -91,6 +98,8 @@ export class Interpreter {
   readonly expectFailures: ExpectFailure[] = [];
   readonly allocations: AllocationRecord[] = [];
   readonly stacks: StackRecord[] = [];
+  /** What was counted but not kept past MAX_KEPT. */
+  readonly dropped = { output: 0, expectFailures: 0, allocations: 0 };
   status: RunStatus = 'ready';
   fault: FaultInfo | null = null;
   /** Statements executed so far. */
@@ -341,7 +350,8 @@ export class Interpreter {
   }
 
   private emit(line: string): void {
-    this.output.push(line);
+    if (this.output.length < MAX_KEPT) this.output.push(line);
+    else this.dropped.output++;
     if (this.onOutput !== null) this.onOutput(line);
   }
 
@@ -358,6 +368,10 @@ export class Interpreter {
   }
 
   private recordAllocation(stmt: number, addr: number, size: number, noscan: boolean): void {
+    if (this.allocations.length >= MAX_KEPT) {
+      this.dropped.allocations++;
+      return;
+    }
     const r = this.heap.last;
     const s = r.span;
     this.allocations.push({ stmt, addr, size, elemsize: r.elemsize, sizeclass: r.sizeclass, noscan, tiny: r.tiny, span: s === null ? 0 : s.startAddr, npages: s === null ? 0 : s.npages });
@@ -522,7 +536,8 @@ export class Interpreter {
       if (c() === true) return;
       const message = s.message ?? `${s.kind} failed: ${explain()}`;
       if (s.kind === 'expect') {
-        this.expectFailures.push({ stmt: s.id, message });
+        if (this.expectFailures.length < MAX_KEPT) this.expectFailures.push({ stmt: s.id, message });
+        else this.dropped.expectFailures++;
         return;
       }
       this.fault = { stmt: s.id, kind: 'script', message, where: '' };

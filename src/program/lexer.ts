@@ -564,6 +564,8 @@ class Lexer {
     else if (c === 39) msg = "unexpected character `'`; strings use double quotes \"...\"";
     else if (j - start === 1) msg = `unexpected character ${describeChar(c)}`;
     else msg = `unexpected characters starting with ${describeChar(c)} (${j - start} characters)`;
+    // U+FFFD is what reading non-UTF-8 bytes as UTF-8 gives: say so.
+    if (c === 0xfffd) msg += '; the file is not UTF-8 text (binary, UTF-16 or Latin-1?): save it as UTF-8';
     this.err(Codes.UnexpectedCharacter, start, j, msg);
   }
 }

@@ -533,10 +533,21 @@ class Parser {
     if (this.isIdent('else')) {
       const elseTok = this.k++;
       if (this.isIdent('if')) {
+        // The chain nests in the tree (else: [if ...]), so each link counts as a block level:
+        // a 10,000-link chain must not recurse 10,000 deep here or in the walkers after us.
+        if (this.blockDepth + 1 >= MAX_BLOCK_DEPTH) {
+          this.fail(Codes.NestingTooDeep, this.tokRange(this.k), `\`else if\` chains nest too deeply (more than ${MAX_BLOCK_DEPTH} levels with the enclosing blocks); split the chain`);
+        }
         const ifTok = this.k++;
         const id = this.stmts.length;
         this.stmts.push(null);
-        const nested = this.parseIf(ifTok);
+        this.blockDepth++;
+        let nested: IfStmt;
+        try {
+          nested = this.parseIf(ifTok);
+        } finally {
+          this.blockDepth--;
+        }
         nested.id = id;
         this.stmts[id] = nested;
         elseBody = [nested];

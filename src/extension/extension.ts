@@ -7,9 +7,17 @@
 import * as vscode from 'vscode';
 import { runScriptText } from '../cli/runner';
 import { registerDebugger } from './debug';
+import { registerReportCommands } from './reports';
+import { registerLanguageFeatures } from './language';
+import { registerTreeView } from './treeview';
+import { registerHeapView } from './heapview';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerDebugger(context);
+  registerReportCommands(context);
+  registerLanguageFeatures(context);
+  registerTreeView(context);
+  registerHeapView(context);
   const out = vscode.window.createOutputChannel('Go Heap');
   context.subscriptions.push(
     out,

@@ -62,6 +62,8 @@ interface Baseline {
 interface LoggedEvent {
   readonly seq: number;
   readonly executed: number;
+  /** Runtime step of the statement it happened in (the probe's count), -1 if no probe was watching. */
+  readonly step: number;
   readonly ev: HeapEvent;
 }
 
@@ -87,9 +89,9 @@ export class HeapTracker {
   }
 
   /** A heap event during a forward run (the runner's hook); cheap: no text is built here. */
-  event(ev: HeapEvent, it: Interpreter): void {
+  event(ev: HeapEvent, it: Interpreter, step = -1): void {
     if (!KEPT_EVENTS.has(ev.type)) return;
-    this.log.push({ seq: ++this.seq, executed: it.executed, ev });
+    this.log.push({ seq: ++this.seq, executed: it.executed, step, ev });
     if (this.log.length > 2 * TRANSITIONS_KEPT) this.log = this.log.slice(-TRANSITIONS_KEPT);
     if (ev.type === 'gcCycle') this.point(it.heap.h, it.executed, it.current()?.line ?? -1);
   }
@@ -99,13 +101,15 @@ export class HeapTracker {
    * reverse continue, travel to an earlier statement): the timeline and log are cut at
    * `executed` and the next delta is a reset.
    */
-  stopped(it: Interpreter, line: number, continues: boolean): number {
+  stopped(it: Interpreter, line: number, continues: boolean, inside: { readonly statement: number; readonly step: number } | null = null): number {
     this.generation++;
     if (!continues) {
       this.broken = true;
       const n = it.executed;
       while (this.timeline.length > 0 && this.timeline[this.timeline.length - 1].executed > n) this.timeline.pop();
-      this.log = this.log.filter((e) => e.executed <= n);
+      // Stopped inside statement k at runtime step s: of statement k's events only those of
+      // steps <= s have happened (an event logged outside the probe has step -1: all of k).
+      this.log = this.log.filter((e) => e.executed < n || (e.executed === n && (inside === null || (inside.statement === n && e.step >= 0 && e.step <= inside.step))));
     }
     this.point(it.heap.h, it.executed, line);
     return this.generation;

@@ -8,7 +8,7 @@
  * travel is.
  *
  * Forward motion runs the current interpreter (or, from inside a statement, a replayed one with
- * the probe quiet up to the current step) in slices of SLICE statements with an event-loop turn in
+ * the probe quiet up to the current step) in slices of about SLICE_MS milliseconds with an event-loop turn in
  * between, so `pause` and other requests are served quickly. Stops come from: line breakpoints
  * and data breakpoints (checked before each statement), the WatchProbe (function breakpoints with
  * their conditions, span transitions, the next internal step), faults, the end of a step, or a
@@ -53,18 +53,27 @@ export type Motion = 'continue' | 'next' | 'stepIn' | 'stepOut';
 export interface RunnerHooks {
   output(text: string, category: 'stdout' | 'stderr' | 'console'): void;
   /** Every heap event of a forward run (the transition log and timeline). */
-  event?(ev: HeapEvent, it: Interpreter): void;
+  event?(ev: HeapEvent, it: Interpreter, step: number): void;
   /** Whether `event` wants them now (no listener at all keeps a plain continue at full speed). */
   wantsEvents?(): boolean;
 }
 
-const SLICE = 50_000;
+/**
+ * Statements run between two event-loop turns adapt so that one slice takes about SLICE_MS:
+ * Pause, threads and stackTrace are answered within one slice however heavy the statements are
+ * (a slice of 50,000 fixed statements took up to half a second on a loaded machine).
+ */
+const SLICE_MS = 8;
+const SLICE_MIN = 200;
+const SLICE_MAX = 200_000;
 /** Bytes of program output sent in one output event at most (about 8,000 short lines). */
 const OUT_BATCH = 64 * 1024;
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export class Runner {
+  /** Current statements per slice (see SLICE_MS). */
+  private slice = 5_000;
   it: Interpreter;
   pos: Position = { executed: 0, step: -1 };
   /** Runtime frames (innermost first) when stopped inside a statement. */
@@ -196,8 +205,16 @@ export class Runner {
     const useProbe = probe.stopAt >= 0 || bps.functions.size > 0 || bps.hasTransitionFilters() || resumeInside;
     if (useProbe) it.heap.setProbe(probe);
     const onEvent = this.hooks.wantsEvents?.() === false ? undefined : this.hooks.event;
-    if (bps.hasTransitionFilters()) it.heap.setListener((ev: HeapEvent) => (onEvent?.(ev, it), watchEvent(bps, probe, ev)));
-    else if (onEvent !== undefined) it.heap.setListener((ev: HeapEvent) => onEvent(ev, it));
+    // Resuming inside a statement replays its first steps quietly: their events are already logged.
+    const logEvent =
+      onEvent === undefined
+        ? undefined
+        : (ev: HeapEvent): void => {
+            if (useProbe && probe.count <= probe.quietThrough) return;
+            onEvent(ev, it, useProbe ? probe.count : -1);
+          };
+    if (bps.hasTransitionFilters()) it.heap.setListener((ev: HeapEvent) => (logEvent?.(ev), watchEvent(bps, probe, ev)));
+    else if (logEvent !== undefined) it.heap.setListener(logEvent);
     it.onOutput = (line) => this.out(line + '\n', 'stdout');
     const data = this.data;
     data.arm(it);
@@ -244,9 +261,11 @@ export class Runner {
       }
       firstSlice = false;
       const before = it.executed;
-      const status = it.run(Math.min(SLICE, remaining), pred);
+      const t0 = performance.now();
+      const status = it.run(Math.min(this.slice, remaining), pred);
       remaining -= it.executed - before;
       follow();
+      this.adaptSlice(it.executed - before, performance.now() - t0);
       if (status === 'inside') {
         const hit = probe.hit;
         const what = this.eraWhat(probe.lastWhat);
@@ -288,6 +307,13 @@ export class Runner {
     this.settle(it, { executed: it.executed, step: -1 }, [], '');
     if (trail !== null) this.checkpoints.give(trail);
     return outcome;
+  }
+
+  /** Resize the slice from the last one: n statements took ms. */
+  private adaptSlice(n: number, ms: number): void {
+    if (n < this.slice) return; // a short slice (a stop, the end) says nothing about speed
+    const next = Math.round((n * SLICE_MS) / Math.max(ms, 0.05));
+    this.slice = Math.min(SLICE_MAX, Math.max(SLICE_MIN, next));
   }
 
   /** A stop for a faulted or failed interpreter, termination for a finished one, else null. */
@@ -394,7 +420,10 @@ export class Runner {
       // run() skips the predicate for the first statement of each call.
       const c = it.current();
       if (c !== null) pred(c);
-      it.run(Math.min(SLICE, cur.executed - it.executed), pred);
+      const before = it.executed;
+      const t0 = performance.now();
+      it.run(Math.min(this.slice, cur.executed - it.executed), pred);
+      this.adaptSlice(it.executed - before, performance.now() - t0);
       if (it.executed < cur.executed) {
         await turn();
         if (this.pauseRequested) return 'paused';

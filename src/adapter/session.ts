@@ -161,7 +161,7 @@ export class GoHeapSession extends DebugSession {
     const tracker = new HeapTracker();
     const runner = new Runner(c.program, c.settings, bps, {
       output: (text, category) => this.sendEvent(new OutputEvent(text, category)),
-      event: (ev, it) => tracker.event(ev, it),
+      event: (ev, it, step) => tracker.event(ev, it, step),
       wantsEvents: () => tracker.viewing,
     }, new DataBreakpoints());
     this.vars = new Variables(runner.it, []);
@@ -338,7 +338,8 @@ export class GoHeapSession extends DebugSession {
     ev.body.description = s.description;
     ev.body.allThreadsStopped = true;
     if (s.hitBreakpointIds !== undefined) ev.body.hitBreakpointIds = [...s.hitBreakpointIds];
-    const generation = l.tracker.stopped(runner.it, runner.it.current()?.line ?? -1, continues);
+    const inside = runner.pos.step >= 0 ? { statement: runner.pos.executed + 1, step: runner.pos.step } : null;
+    const generation = l.tracker.stopped(runner.it, runner.it.current()?.line ?? -1, continues, inside);
     this.sendEvent(ev);
     this.sendEvent(new Event(EVT_STOPPED, { sessionId: l.tracker.sessionId, generation } satisfies StoppedEventBody));
   }

@@ -203,7 +203,10 @@ export function pageHeapView(h: mheap): PageHeapView {
       return { base: c.base, alloc, scavenged };
     });
     const levels = pa.summaryLevelViews().map((lv) => lv.map((e) => ({ i: e.index, start: e.start, max: e.max, end: e.end })));
-    return { kind: 'radix', chunks, levels, searchAddr: pa.searchAddr, scavAddr: pa.scavAddr };
+    // scavAddr starts at minScavAddr, which the engine keeps as -arenaBaseOffset; Go's uintptr
+    // wraps it to 0xffff800000000000, which a double holds exactly. Show Go's value.
+    const uintptr = (a: number): number => (a < 0 ? 2 ** 64 + a : a);
+    return { kind: 'radix', chunks, levels, searchAddr: uintptr(pa.searchAddr), scavAddr: uintptr(pa.scavAddr) };
   }
   const lp = ph as listsPageHeap;
   const free: { npages: number; spans: number[]; total?: number }[] = [];

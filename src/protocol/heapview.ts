@@ -162,6 +162,7 @@ export type PageHeapView =
       /** Summary levels from the root (level 0) down: only non-empty entries, each (index, start, max, end). */
       readonly levels: readonly (readonly { readonly i: number; readonly start: number; readonly max: number; readonly end: number }[])[];
       readonly searchAddr: number;
+      /** As Go holds it (a uintptr: the initial minScavAddr is 0xffff800000000000, above 2^53 but exact). */
       readonly scavAddr: number;
     };
 

@@ -211,3 +211,29 @@ test('restart is a new session: a new sessionId, generations from 1', async () =
     await story.close();
   }
 });
+
+test('the transition log follows time travel inside a statement: nothing from the future, nothing twice', async () => {
+  const { story } = await Story.launch('model go1.14\nx = new 24\ny = new 24\nprint "end"\n', {}, { filters: ['spanAlloc'] });
+  try {
+    const count = async (): Promise<number> => {
+      const snap = await story.custom<HeapSnapshot>('goheap/snapshot');
+      return snap.transitions.filter((t) => t.type === 'spanAlloc').length;
+    };
+    assert.equal(await count(), 0); // the first snapshot also turns the log on
+    const hit = await story.motion('continue');
+    assert.equal(hit.body.reason, 'exception');
+    // x = new 24 takes one fresh span for its size class: exactly one spanAlloc so far.
+    assert.equal(await count(), 1);
+    await story.motion('stepBack'); // one runtime step earlier: the span is not allocated yet
+    assert.equal(await count(), 0);
+    const again = await story.motion('continue'); // the same transition, met again
+    assert.equal(again.body.reason, 'exception');
+    assert.equal(await count(), 1);
+    await story.motion('stepOut'); // finish the statement
+    assert.equal(await count(), 1);
+    await story.motion('next'); // y = new 24 fits in the same span: no new spanAlloc
+    assert.equal(await count(), 1);
+  } finally {
+    await story.close();
+  }
+});

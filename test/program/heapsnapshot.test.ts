@@ -315,3 +315,16 @@ test('snapshot: arena bounds, nspans and parts come from the same heap; unknown 
   assert.equal(spanDetail(it, 999999), null);
   assert.ok(JSON.stringify(snap).length > 0);
 });
+
+test('go1.14 scavAddr is shown as Go holds it: minScavAddr wraps to 0xffff800000000000 before any scavenging', () => {
+  const c = compile('model go1.14\nx = new 64\n');
+  assert.ok(c.ok);
+  const it = new Interpreter(c.program, c.settings, {});
+  it.run();
+  const ph = pageHeapView(it.heap.h);
+  assert.equal(ph.kind, 'radix');
+  if (ph.kind !== 'radix') return;
+  // arenaBaseOffset on amd64 is 1<<47; (^arenaBaseOffset + 1) & (1<<64 - 1) = 2^64 - 2^47.
+  assert.equal(ph.scavAddr, 2 ** 64 - 2 ** 47);
+  assert.equal(ph.scavAddr.toString(16), 'ffff800000000000');
+});

@@ -338,6 +338,8 @@ export const STAGES: readonly Stage[] = [
       // The README's picture: the selected span in the Heap View, with the bottom panel hidden.
       await page.keyboard.press('Control+J');
       await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: TIMEOUT.ui });
+      // Selecting a chip scrolled the view to the lists; the picture starts at the page map.
+      await view.locator('canvas').first().scrollIntoViewIfNeeded({ timeout: TIMEOUT.ui }).catch(() => {});
       memo.set('heapViewShot', await saveExtraScreenshot('heap-view-selected'));
       return note;
     },

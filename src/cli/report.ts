@@ -46,7 +46,7 @@ export function memStatsRecord(hp: Heap): Record<string, number> {
   };
 }
 
-/** 1 - live object bytes / bytes in in-use spans: slots free, size-class rounding and span tails. */
+/** 1 - heap_alloc / heap_inuse: free slots and span tails. heap_alloc counts elemsize, so size-class rounding is not in it. */
 export function fragmentation(hp: Heap): number {
   const st = hp.h.memstats;
   return st.heap_inuse === 0 ? 0 : 1 - st.heap_alloc / st.heap_inuse;

@@ -14,12 +14,9 @@ test('a 10 MB binary file: no throw, diagnostics capped', () => {
     chunks.push(s);
   }
   const text = chunks.join('');
-  const t0 = performance.now();
   const res = compile(text);
-  const ms = performance.now() - t0;
   assert.equal(res.diagnostics.length, MAX_DIAGNOSTICS + 1);
   assert.equal(res.diagnostics.filter((d) => d.code === 'GH1198').length, 1);
-  assert.ok(ms < 20_000, `took ${ms} ms`);
 });
 
 test('one 10 MB line of letters is one unknown statement', () => {

@@ -3,9 +3,12 @@
  * script text, the setting overrides and the session options. Every problem is one readable
  * sentence naming the attribute, so the launch fails with a message the user can act on.
  */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { MODELS, validateSetting, type SettingName, type SettingOverrides } from '../program/index';
+import { parseTrace, replayEvents, ReplayScriptWriter } from '../program/replay/index';
+import type { ModelName } from '../engine/modelconfig';
 
 export interface LaunchConfig {
   readonly programPath: string;
@@ -27,10 +30,25 @@ const SETTING_ATTRS: readonly [string, SettingName][] = [
 
 export type LaunchResult = { ok: true; config: LaunchConfig } | { ok: false; message: string };
 
-export function parseLaunchArguments(raw: unknown, readText: (path: string) => string = (p) => readFileSync(p, 'utf8')): LaunchResult {
+/** Where a trace's replay script is written (a temporary directory, never beside the user's files). */
+export function replayScriptPath(tracePath: string): string {
+  return join(tmpdir(), 'goheap-replay', basename(tracePath).replace(/\.[^.]*$/, '') + '.replay.goheap');
+}
+
+function writeTemp(path: string, text: string): void {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+}
+
+export function parseLaunchArguments(raw: unknown, readText: (path: string) => string = (p) => readFileSync(p, 'utf8'), writeText: (path: string, text: string) => void = writeTemp): LaunchResult {
   const fail = (message: string): LaunchResult => ({ ok: false, message });
   if (raw !== undefined && (raw === null || typeof raw !== 'object')) return fail('the launch configuration must be an object');
-  const a = (raw ?? {}) as Record<string, unknown>;
+  let a = (raw ?? {}) as Record<string, unknown>;
+  if (a.trace !== undefined) {
+    const r = traceToProgram(a, readText, writeText);
+    if (typeof r === 'string') return fail(r);
+    a = r;
+  }
   if (a.program === undefined) return fail('the launch configuration has no `program`: set it to the path of a .goheap script (e.g. "${file}")');
   if (typeof a.program !== 'string' || a.program.trim() === '') return fail(`\`program\` must be the path of a .goheap script (got ${show(a.program)})`);
   const programPath = isAbsolute(a.program) ? a.program : resolve(a.program);
@@ -60,6 +78,40 @@ export function parseLaunchArguments(raw: unknown, readText: (path: string) => s
     ok: true,
     config: { programPath, text, overrides, stopOnEntry: a.stopOnEntry !== false, checkInvariants: a.checkInvariants === true },
   };
+}
+
+/**
+ * `trace`: a GODEBUG=allocfreetrace=1 trace instead of a script. The replay (on `model`, default
+ * go1.14) is written as a script (toscript.ts) to a temporary file, which is then debugged like
+ * any program: the configuration comes back with `program` set to it.
+ */
+function traceToProgram(a: Record<string, unknown>, readText: (path: string) => string, writeText: (path: string, text: string) => void): Record<string, unknown> | string {
+  if (a.program !== undefined) return 'give either `program` (a .goheap script) or `trace` (a Go allocation trace), not both';
+  if (typeof a.trace !== 'string' || a.trace.trim() === '') return `\`trace\` must be the path of a GODEBUG=allocfreetrace=1 trace (got ${show(a.trace)})`;
+  const model = a.model ?? 'go1.14';
+  if (typeof model !== 'string' || !(MODELS as readonly string[]).includes(model)) return `\`model\` must be one of ${MODELS.join(', ')} (got ${show(model)})`;
+  const tracePath = isAbsolute(a.trace) ? a.trace : resolve(a.trace);
+  let text: string;
+  try {
+    text = readText(tracePath);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return `cannot read trace '${tracePath}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`;
+  }
+  const parsed = parseTrace(text);
+  const writer = new ReplayScriptWriter();
+  const r = replayEvents(parsed.events, { model: model as ModelName, onOp: writer.onOp, checkInvariants: 'never' });
+  const err = [...parsed.diagnostics, ...r.diagnostics].find((d) => d.severity === 'error');
+  if (err !== undefined) return `trace '${basename(tracePath)}' line ${err.line + 1}: ${err.message}`;
+  if (writer.allocs === 0) return `trace '${basename(tracePath)}' has no allocations to replay`;
+  const programPath = replayScriptPath(tracePath);
+  try {
+    writeText(programPath, writer.text({ source: basename(tracePath), model: model as ModelName }));
+  } catch (e) {
+    return `cannot write the replay script '${programPath}': ${(e as Error).message}`;
+  }
+  const { trace: _trace, ...rest } = a;
+  return { ...rest, program: programPath, model };
 }
 
 function show(v: unknown): string {

@@ -27,7 +27,7 @@ const usage = `usage:
                  [--svg FILE | -o DIR | --no-svg] [settings flags as for run]
   goheap report FILE [-o report.md] [settings flags as for run]
   goheap profile FILE -o OUT.pb.gz [settings flags as for run]
-  goheap replay TRACE [--model M | --models go1.5,go1.10,go1.14] [--pprof OUT.pb.gz]`;
+  goheap replay TRACE [--model M | --models go1.5,go1.10,go1.14] [--pprof OUT.pb.gz] [--script OUT.goheap]`;
 
 const settingFlags = new Set(['model', 'procs', 'gogc', 'memprofilerate', 'physpagesize', 'seed']);
 const boolFlags = new Set(['json', 'trace', 'no-allocations', 'no-svg']);
@@ -40,6 +40,7 @@ interface Parsed {
   models: string[] | null;
   out: string | null;
   pprof: string | null;
+  script: string | null;
   svg: string | null;
 }
 
@@ -49,7 +50,7 @@ export function parseArgs(argv: string[]): Parsed {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === '--help' || cmd === '-h') throw new UsageError(usage);
   if (!['run', 'check', 'compare', 'profile', 'replay', 'report'].includes(cmd)) throw new UsageError(`unknown command \`${cmd}\`\n${usage}`);
-  const p: Parsed = { cmd, file: '', overrides: {}, flags: new Set(), models: null, out: null, pprof: null, svg: null };
+  const p: Parsed = { cmd, file: '', overrides: {}, flags: new Set(), models: null, out: null, pprof: null, script: null, svg: null };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a.startsWith('--') || a === '-o') {
@@ -70,6 +71,10 @@ export function parseArgs(argv: string[]): Parsed {
       }
       if (name === 'pprof') {
         p.pprof = value;
+        continue;
+      }
+      if (name === 'script' && cmd === 'replay') {
+        p.script = value;
         continue;
       }
       if (name === 'models') {
@@ -103,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`replay: ${models}\n`);
       return EXIT_SCRIPT_ERROR;
     }
-    return replayTrace(p.file, models, p.pprof, { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) });
+    return replayTrace(p.file, models, p.pprof, p.script, { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) });
   }
   let text: string;
   try {

@@ -1,19 +1,22 @@
 /**
- * `goheap replay TRACE [--model M] [--pprof OUT]`: replay a real Go program's allocation trace
- * (GODEBUG=allocfreetrace=1) on one model or all three, streaming the file, and print how well
- * each model's placement agrees with the real runtime's (size class, offset in span).
+ * `goheap replay TRACE [--model M] [--pprof OUT] [--script OUT.goheap]`: replay a real Go
+ * program's allocation trace (GODEBUG=allocfreetrace=1) on one model or all three, streaming the
+ * file, and print how well each model's placement agrees with the real runtime's (size class,
+ * offset in span). `--script` also writes the first model's replay as a script to debug.
  */
 import { createReadStream, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { modelNames, type ModelName } from '../engine/modelconfig';
-import { formatFidelityTable, formatTraceDiagnostic, hasTraceErrors, replayTraceStream } from '../program/replay/index';
+import { basename } from 'node:path';
+import { formatFidelityTable, formatTraceDiagnostic, hasTraceErrors, replayTraceStream, ReplayScriptWriter } from '../program/replay/index';
 import { buildHeapProfile, encodeProfile } from '../program/pprof/index';
 import { EXIT_FAILED, EXIT_OK, EXIT_SCRIPT_ERROR, type RunIO } from './runner';
 
-export async function replayTrace(file: string, models: readonly ModelName[], pprofOut: string | null, io: RunIO): Promise<number> {
+export async function replayTrace(file: string, models: readonly ModelName[], pprofOut: string | null, scriptOut: string | null, io: RunIO): Promise<number> {
   let run;
+  const writer = scriptOut !== null ? new ReplayScriptWriter() : null;
   try {
-    run = await replayTraceStream(createReadStream(file), models.map((model) => ({ model, checkInvariants: 'end' as const })));
+    run = await replayTraceStream(createReadStream(file), models.map((model, i) => ({ model, checkInvariants: 'end' as const, onOp: i === 0 && writer !== null ? writer.onOp : undefined })));
   } catch (e) {
     io.err(`goheap: cannot replay ${file}: ${(e as Error).message}\n`);
     return EXIT_SCRIPT_ERROR;
@@ -29,6 +32,16 @@ export async function replayTrace(file: string, models: readonly ModelName[], pp
     const r = run.results[0];
     writeFileSync(pprofOut, gzipSync(encodeProfile(buildHeapProfile({ buckets: r.heap.h.mProf, stacks: r.sites, rate: r.heap.config.memProfileRate }))));
     io.out(`wrote ${pprofOut} (${r.model})\n`);
+  }
+  if (writer !== null && run.results.length > 0) {
+    const model = run.results[0].model;
+    try {
+      writeFileSync(scriptOut!, writer.text({ source: basename(file), model }));
+    } catch (e) {
+      io.err(`goheap: cannot write ${scriptOut}: ${(e as Error).message}\n`);
+      return EXIT_SCRIPT_ERROR;
+    }
+    io.out(`wrote ${scriptOut} (${model}: ${writer.allocs} allocations, ${writer.gcs} collections); debug it like any script\n`);
   }
   return failed ? EXIT_FAILED : EXIT_OK;
 }

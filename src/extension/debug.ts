@@ -18,7 +18,7 @@ export class GoHeapConfigurationProvider implements vscode.DebugConfigurationPro
       }
       return { type: DEBUG_TYPE, request: 'launch', name: 'Debug allocation script', program: editor.document.uri.fsPath, stopOnEntry: true };
     }
-    if (config.program === undefined || config.program === '') {
+    if ((config.program === undefined || config.program === '') && config.trace === undefined) {
       const doc = vscode.window.activeTextEditor?.document;
       if (doc?.languageId === 'goheap') config.program = doc.uri.fsPath;
     }
@@ -36,9 +36,21 @@ export class GoHeapInlineFactory implements vscode.DebugAdapterDescriptorFactory
   }
 }
 
+/** Go Heap: Replay Go Allocation Trace… — pick a GODEBUG=allocfreetrace=1 trace and a model, debug the replay. */
+async function replayTraceCommand(uri?: vscode.Uri): Promise<void> {
+  const trace = uri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, title: 'Replay a Go allocation trace (GODEBUG=allocfreetrace=1)', openLabel: 'Replay' }))?.[0];
+  if (trace === undefined) return;
+  const model = await vscode.window.showQuickPick(['go1.14', 'go1.10', 'go1.5'], { title: 'Replay on which runtime model?' });
+  if (model === undefined) return;
+  await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(trace), {
+    type: DEBUG_TYPE, request: 'launch', name: `Replay ${trace.path.split('/').pop()} (${model})`, trace: trace.fsPath, model, stopOnEntry: true,
+  });
+}
+
 export function registerDebugger(context: vscode.ExtensionContext): void {
   const provider = new GoHeapConfigurationProvider();
   context.subscriptions.push(
+    vscode.commands.registerCommand('goheap.replayTrace', (uri?: vscode.Uri) => replayTraceCommand(uri)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new GoHeapInlineFactory()),

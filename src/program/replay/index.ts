@@ -21,7 +21,8 @@ import { TraceParser, type TraceParserOptions, type TraceStats } from './trace';
 export { DiagnosticSink, MAX_PER_CODE, TraceCodes, formatTraceDiagnostic, hasTraceErrors, type TraceCode, type TraceDiagnostic, type TraceSeverity } from './diagnostics';
 export { Fidelity, comparableClasses, formatFidelityTable, noscanSources, type AllocationFidelity, type ClassRow, type FidelityReport, type FidelityTotals, type NoscanSource, type SimPlacement } from './fidelity';
 export { go119ArenaStart, go119ClassNelems, go119ClassPages, go119ClassSize, go119NumSizeClasses, go119Placement, go119SizeToClass, offsetInSpan, type RealPlacement } from './go119';
-export { TraceReplay, replayEvents, type ReplayOptions, type ReplayResult, type ReplayStats } from './replay';
+export { TraceReplay, replayEvents, type ReplayOp, type ReplayOptions, type ReplayResult, type ReplayStats } from './replay';
+export { ReplayScriptWriter, type ReplayScriptHeader } from './toscript';
 export { MAX_LINE, TraceParser, parseTrace, parseTraceStream, type AllocEvent, type Frame, type FreeEvent, type GCEvent, type TraceEvent, type TraceParserOptions, type TraceStats } from './trace';
 export { knownNamedTypes, pointerKind, type PointerKind } from './types';
 

@@ -64,7 +64,18 @@ export interface ReplayOptions {
   readonly preTrace?: 'infer' | 'ignore';
   /** Called for every allocation with its score. */
   readonly onAllocation?: (a: AllocationFidelity) => void;
+  /** Called with every operation the replay performs on the heap, in order (see ReplayOp). */
+  readonly onOp?: (op: ReplayOp) => void;
 }
+
+/**
+ * What the replay does to the simulated heap, in the order it does it: enough to write the same
+ * run as a script (toscript.ts). Objects are numbered from 1 in allocation order.
+ */
+export type ReplayOp =
+  | { readonly kind: 'alloc'; readonly id: number; readonly size: number; readonly noscan: boolean; readonly line: number; readonly type: string; readonly preTrace: boolean }
+  | { readonly kind: 'drop'; readonly id: number; readonly line: number }
+  | { readonly kind: 'gc'; readonly forced: boolean; readonly line: number };
 
 export interface ReplayStats {
   allocs: number;
@@ -99,6 +110,8 @@ export interface ReplayResult {
 
 interface LiveObject {
   readonly sim: number;
+  /** Allocation number (1, 2, ...), for onOp. */
+  readonly id: number;
   readonly size: number;
   readonly realClass: number;
   /** The real collector found it dead at the pending cycle (its free is in the buffered window). */
@@ -125,6 +138,7 @@ export class TraceReplay {
   private finished: ReplayResult | null = null;
   private lastLine = 0;
   private readonly windowLimit: number;
+  private nextId = 1;
 
   constructor(readonly opts: ReplayOptions) {
     this.heap = new Heap({ model: opts.model, procs: opts.procs ?? 1, gogc: opts.gogc ?? -1, memProfileRate: opts.memProfileRate, seed: opts.seed });
@@ -191,7 +205,10 @@ export class TraceReplay {
       if (ev.kind === 'alloc') born.add(ev.addr);
       else if (!born.delete(ev.addr)) {
         const o = this.live.get(ev.addr);
-        if (o !== undefined) o.dying = true;
+        if (o !== undefined && !o.dying) {
+          o.dying = true;
+          this.opts.onOp?.({ kind: 'drop', id: o.id, line: ev.line });
+        }
       }
     }
     this.collect(gc);
@@ -203,6 +220,7 @@ export class TraceReplay {
 
   private collect(gc: GCEvent): void {
     const hp = this.heap;
+    this.opts.onOp?.({ kind: 'gc', forced: gc.forced, line: gc.line });
     try {
       if (gc.forced) {
         hp.gc();
@@ -250,6 +268,7 @@ export class TraceReplay {
     const old = this.live.get(ev.addr);
     if (old !== undefined) {
       this.sink.add(TraceCodes.AllocOverLiveObject, 'warning', `tracealloc at 0x${ev.addr.toString(16)}, where an object is still live (its tracefree is missing); the old object is dropped`, ev.line, 0, recordText(ev).length, recordText(ev));
+      if (!old.dying) this.opts.onOp?.({ kind: 'drop', id: old.id, line: ev.line });
       this.live.delete(ev.addr);
     }
     if (this.seenSpans !== null && real.sizeclass !== 0 && real.offset !== null) {
@@ -279,7 +298,9 @@ export class TraceReplay {
     const simPlacement = { addr: sim, sizeclass: last.sizeclass, elemsize: last.large ? span.npages * go119PageSize : last.elemsize, npages: span.npages, nelems: last.large ? 1 : span.nelems, offset: sim - span.startAddr };
     const f = this.fidelity.record(ev.line, ev.addr, ev.size, size, fromRequest, ev.type, noscan, source, real, simPlacement);
     if (this.opts.onAllocation !== undefined) this.opts.onAllocation(f);
-    this.live.set(ev.addr, { sim, size: ev.size, realClass: real.sizeclass, dying: false });
+    const id = this.nextId++;
+    this.opts.onOp?.({ kind: 'alloc', id, size, noscan, line: ev.line, type: ev.type ?? '', preTrace: false });
+    this.live.set(ev.addr, { sim, id, size: ev.size, realClass: real.sizeclass, dying: false });
   }
 
   /** Slots 0..k−1 of a span first seen at slot k: objects allocated before tracing began. */
@@ -296,7 +317,9 @@ export class TraceReplay {
         return false;
       }
       this.stats.preTraceObjects++;
-      this.live.set(addr, { sim, size: real.elemsize, realClass: real.sizeclass, dying: false });
+      const id = this.nextId++;
+      this.opts.onOp?.({ kind: 'alloc', id, size: real.elemsize, noscan, line: ev.line, type: '', preTrace: true });
+      this.live.set(addr, { sim, id, size: real.elemsize, realClass: real.sizeclass, dying: false });
     }
     return true;
   }
@@ -311,7 +334,10 @@ export class TraceReplay {
     if (o.size !== ev.size) {
       this.sink.add(TraceCodes.FreeSizeMismatch, 'warning', `tracefree(0x${ev.addr.toString(16)}, 0x${ev.size.toString(16)}) but the object there has size 0x${o.size.toString(16)}`, ev.line, 0, recordText(ev).length, recordText(ev));
     }
-    if (!o.dying) this.stats.lateFrees++;
+    if (!o.dying) {
+      this.stats.lateFrees++;
+      this.opts.onOp?.({ kind: 'drop', id: o.id, line: ev.line });
+    }
     this.stats.frees++;
     this.live.delete(ev.addr);
     this.fidelity.free(o.realClass);

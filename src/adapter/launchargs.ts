@@ -52,14 +52,8 @@ export function parseLaunchArguments(raw: unknown, readText: (path: string) => s
   if (a.program === undefined) return fail('the launch configuration has no `program`: set it to the path of a .goheap script (e.g. "${file}")');
   if (typeof a.program !== 'string' || a.program.trim() === '') return fail(`\`program\` must be the path of a .goheap script (got ${show(a.program)})`);
   const programPath = isAbsolute(a.program) ? a.program : resolve(a.program);
-  let text: string;
-  try {
-    text = readText(programPath);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    return fail(`cannot read program '${programPath}': ${why}`);
-  }
+  const text = readOrWhy(readText, programPath);
+  if (typeof text !== 'string') return fail(`cannot read program '${programPath}': ${text.why}`);
   const overrides: Record<string, unknown> = {};
   for (const [attr, setting] of SETTING_ATTRS) {
     const v = a[attr];
@@ -91,13 +85,8 @@ function traceToProgram(a: Record<string, unknown>, readText: (path: string) => 
   const model = a.model ?? 'go1.14';
   if (typeof model !== 'string' || !(MODELS as readonly string[]).includes(model)) return `\`model\` must be one of ${MODELS.join(', ')} (got ${show(model)})`;
   const tracePath = isAbsolute(a.trace) ? a.trace : resolve(a.trace);
-  let text: string;
-  try {
-    text = readText(tracePath);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    return `cannot read trace '${tracePath}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`;
-  }
+  const text = readOrWhy(readText, tracePath);
+  if (typeof text !== 'string') return `cannot read trace '${tracePath}': ${text.why}`;
   const parsed = parseTrace(text);
   const writer = new ReplayScriptWriter();
   const r = replayEvents(parsed.events, { model: model as ModelName, onOp: writer.onOp, checkInvariants: 'never' });
@@ -112,6 +101,16 @@ function traceToProgram(a: Record<string, unknown>, readText: (path: string) => 
   }
   const { trace: _trace, ...rest } = a;
   return { ...rest, program: programPath, model };
+}
+
+/** A file's text, or why it could not be read, in words. */
+function readOrWhy(readText: (path: string) => string, path: string): string | { why: string } {
+  try {
+    return readText(path);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    return { why: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message };
+  }
 }
 
 function show(v: unknown): string {

@@ -6,7 +6,8 @@
  * against a 1.5× noise allowance (reported, not asserted).
  *
  * Each (model, size) runs in its own process. "alloc" is wall time per malloc in steady state
- * (ring full, every malloc replaces the oldest object), GC cycles included, as a Go benchmark
+ * (ring full, every malloc replaces the oldest object, two collections past the build so the heap
+ * has reached its pacer size), GC cycles included, as a Go benchmark
  * would see it; "mutator" excludes the time inside those GC cycles (sweeping stays in).
  */
 import type { BenchContext, BenchSection, ModelName } from './lib/types';
@@ -51,7 +52,13 @@ export async function measureScale(a: Args): Promise<ScalePoint> {
   run(n);
   const buildMs = performance.now() - t0;
   const window = Math.max(n, a.quick ? 1 << 18 : 1 << 21);
-  run(Math.min(window, 1 << 20)); // warm-up in steady state
+  // Warm up into the steady state: after the build the heap still has to grow to its pacer size
+  // (up to next_gc, ~2× live) and the first cycle's garbage has to be reused, which takes two
+  // collections past the build. Timing before that charges heap growth (fresh spans) to
+  // allocation at large sizes only — where one window holds fewer cycles than the warm-up did.
+  run(Math.min(window, 1 << 20));
+  const c0 = gct.cycles;
+  for (let guard = 0; gct.cycles < c0 + 2 && guard < 4 * n; guard += 1 << 16) run(1 << 16);
   const big = n >= 1e7;
   const reps = big ? 1 : a.quick ? 2 : 5;
   const alloc: number[] = [];
@@ -99,6 +106,22 @@ function isPoint(o: ScaleOutcome): o is ScalePoint {
   return !('error' in o);
 }
 
+/** Per-field median of the same size measured in several rounds. */
+function medianPoint(ps: readonly ScalePoint[]): ScalePoint {
+  const m = (f: (p: ScalePoint) => number): number => median(ps.map(f));
+  return {
+    live: ps[0].live,
+    window: ps[0].window,
+    allocNsPerOp: m((p) => p.allocNsPerOp),
+    mutatorNsPerOp: m((p) => p.mutatorNsPerOp),
+    gcCyclesPerWindow: m((p) => p.gcCyclesPerWindow),
+    gcMs: m((p) => p.gcMs),
+    gcNsPerObject: m((p) => p.gcNsPerObject),
+    gcReps: ps.reduce((n, p) => n + p.gcReps, 0),
+    buildMs: m((p) => p.buildMs),
+  };
+}
+
 /** Largest ratio between successive values (1 when fewer than two). */
 function maxGrowth(xs: readonly number[]): number {
   let m = 1;
@@ -114,14 +137,26 @@ export const section: BenchSection = {
     const sizes = ctx.quick ? [1e3, 1e4, 1e5] : [1e3, 1e4, 1e5, 1e6, 1e7];
     const out: Partial<Record<ModelName, ScaleOutcome[]>> = {};
     const notes: string[] = [];
+    // Rounds: every size once per round, each in a fresh process, and the median per size over
+    // the rounds — so a burst of load from a neighbour lands on one sample of each size, not on
+    // all samples of one size (which is what a per-decade ratio is sensitive to).
+    const rounds = ctx.quick ? 1 : 3;
     for (const model of ctx.models) {
-      const pts: ScaleOutcome[] = [];
-      for (const live of sizes) {
-        ctx.progress(`scale: ${model} ${count(live)}`);
-        const r = await ctx.inChild<ScalePoint>(__filename, 'measureScale', { model, live, quick: ctx.quick } satisfies Args);
-        pts.push(r.ok ? r.value : { live, error: r.error });
-        if (!r.ok) break; // a model that fails at one size fails at the next
+      const samples = new Map<number, ScalePoint[]>();
+      let failed: ScaleOutcome | null = null;
+      for (let round = 0; round < rounds && failed === null; round++) {
+        for (const live of sizes) {
+          ctx.progress(`scale: ${model} ${count(live)} (round ${round + 1}/${rounds})`);
+          const r = await ctx.inChild<ScalePoint>(__filename, 'measureScale', { model, live, quick: ctx.quick } satisfies Args);
+          if (!r.ok) {
+            failed = { live, error: r.error };
+            break; // a model that fails at one size fails at the next
+          }
+          samples.set(live, [...(samples.get(live) ?? []), r.value]);
+        }
       }
+      const pts: ScaleOutcome[] = sizes.filter((live) => samples.has(live) && (failed === null || live < failed.live)).map((live) => medianPoint(samples.get(live)!));
+      if (failed !== null) pts.push(failed);
       out[model] = pts;
       const rows: string[][] = [];
       let prev: ScalePoint | null = null;
@@ -164,7 +199,7 @@ export const section: BenchSection = {
         ctx.print(line);
       }
     }
-    ctx.print(`window = allocations timed per repetition (max(live, 2^${ctx.quick ? 18 : 21})), median of ${ctx.quick ? 2 : 5} (1 at 10^7); hp.gc() median of as many as fit in ~100 ms (3-50; 2 at 10^7) after a warm-up cycle. alloc/op includes the GC cycles malloc starts, mutator/op does not.`);
+    ctx.print(`each size measured in ${rounds} round(s), a fresh process each, and the median over rounds shown; within a round: window = allocations timed per repetition (max(live, 2^${ctx.quick ? 18 : 21})), median of ${ctx.quick ? 2 : 5} (1 at 10^7); hp.gc() median of as many as fit in ~100 ms (3-50; 2 at 10^7) after a warm-up cycle. alloc/op includes the GC cycles malloc starts, mutator/op does not.`);
     for (const n of notes) ctx.print(`  ! ${n}`);
     return out;
   },

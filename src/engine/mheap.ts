@@ -101,6 +101,13 @@ export class mheap {
   probe: Probe | null = null;
   private nextSpanId = 1;
   private mspanChunks = 0;
+  /**
+   * go1.5: free-list arrays of spans returned to the page heap, by object count, for the next
+   * span of that count (what the runtime gets from reusing the span's own memory: creating small
+   * typed arrays per span costs more, and more so the more of them are alive). Bounded by the
+   * spans the heap has had in use at once.
+   */
+  private readonly freeListPool = new Map<number, { next: Int32Array; bits: Uint8Array }[]>();
 
   constructor(
     readonly model: ModelConfig,
@@ -246,12 +253,14 @@ export class mheap {
     } else {
       // go1.5: mCentral_Grow links every object into s.freelist in address order.
       const n = s.nelems;
-      const next = new Int32Array(n);
+      const pooled = this.freeListPool.get(n)?.pop();
+      const next = pooled !== undefined ? pooled.next : new Int32Array(n);
       for (let i = 0; i < n - 1; i++) next[i] = i + 1;
       next[n - 1] = -1;
       s.freeNext = next;
       s.freelist = 0;
-      s.objBits = new Uint8Array(n);
+      if (pooled !== undefined) pooled.bits.fill(0);
+      s.objBits = pooled !== undefined ? pooled.bits : new Uint8Array(n);
       s.allocBits = null;
       s.gcmarkBits = null;
     }
@@ -317,6 +326,12 @@ export class mheap {
   }
 
   private releaseBits(s: mspan): void {
+    if (s.freeNext !== null && s.objBits !== null) {
+      const n = s.freeNext.length;
+      let list = this.freeListPool.get(n);
+      if (list === undefined) this.freeListPool.set(n, (list = []));
+      list.push({ next: s.freeNext, bits: s.objBits });
+    }
     s.allocBits = null;
     s.gcmarkBits = null;
     s.freeNext = null;

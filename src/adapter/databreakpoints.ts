@@ -94,19 +94,41 @@ function read(s: mspan | null, addr: number): Values {
 }
 
 export class DataBreakpoints {
+  /** From setDataBreakpoints (replaced as a whole each time). */
   private watches: Watch[] = [];
+  /** From goheap/breakOnSpan (the views): kept when setDataBreakpoints replaces the others. */
+  private readonly spanWatches: Watch[] = [];
   /** Ids apart from line breakpoints' (hitBreakpointIds name one or the other). */
   private nextId = 100_001;
   private boundTo: Interpreter | null = null;
 
   get active(): boolean {
-    return this.watches.length > 0;
+    return this.watches.length > 0 || this.spanWatches.length > 0;
   }
+
+  private all(): Watch[] {
+    return this.spanWatches.length === 0 ? this.watches : this.watches.concat(this.spanWatches);
+  }
+
+  /** goheap/breakOnSpan: one more span watch, beside the data breakpoints VS Code set. */
+  addSpanWatch(spanId: number, it: Interpreter): { id: number; verified: boolean; message?: string } {
+    const existing = this.spanWatches.find((w) => w.spanId === spanId);
+    if (existing !== undefined) return { id: existing.bp, verified: true, message: `already watching ${existing.label}` };
+    const id = this.nextId++;
+    const s = findSpan(it.heap.h, spanId);
+    if (s === null) return { id, verified: false, message: `no live span has id ${spanId} now` };
+    if (this.boundTo !== null && this.boundTo !== it) this.arm(it);
+    this.spanWatches.push({ bp: id, spanId, addr: 0, label: spanLabel(s), span: s, values: read(s, 0) });
+    this.boundTo = it;
+    return { id, verified: true };
+  }
+
 
   /** Replaces every data breakpoint; each result says whether it is set and, if not, why. */
   set(reqs: readonly { dataId: string; condition?: string; hitCondition?: string }[], it: Interpreter): { id: number; verified: boolean; message?: string }[] {
     this.watches = [];
-    this.boundTo = null;
+    if (this.spanWatches.length > 0) this.arm(it);
+    else this.boundTo = null;
     return reqs.map((r) => {
       const id = this.nextId++;
       if ((r.condition ?? '').trim() !== '' || (r.hitCondition ?? '').trim() !== '') return { id, verified: false, message: 'data breakpoints on spans take no condition or hit count; they break on every change' };
@@ -125,15 +147,16 @@ export class DataBreakpoints {
 
   /** Bind the watches to this interpreter's spans and take the current values as the reference. */
   arm(it: Interpreter): void {
-    if (this.watches.length === 0) return;
+    const all = this.all();
+    if (all.length === 0) return;
     if (this.boundTo !== it) {
       const byId = new Map<number, mspan>();
-      const want = new Set(this.watches.map((w) => w.spanId));
+      const want = new Set(all.map((w) => w.spanId));
       for (const s of it.heap.h.allspans) if (want.has(s.id)) byId.set(s.id, s);
-      for (const w of this.watches) w.span = byId.get(w.spanId) ?? null;
+      for (const w of all) w.span = byId.get(w.spanId) ?? null;
       this.boundTo = it;
     }
-    for (const w of this.watches) w.values = read(w.span, w.addr);
+    for (const w of all) w.values = read(w.span, w.addr);
   }
 
   /** The watches whose values changed since the last arm/check, in words; null when none. */
@@ -141,7 +164,7 @@ export class DataBreakpoints {
     if (this.boundTo !== it) this.arm(it);
     let ids: number[] | null = null;
     const parts: string[] = [];
-    for (const w of this.watches) {
+    for (const w of this.all()) {
       const now = read(w.span, w.addr);
       const was = w.values;
       if (now.state === was.state && now.allocCount === was.allocCount && now.sweepgen === was.sweepgen && now.allocated === was.allocated) continue;

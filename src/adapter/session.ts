@@ -18,7 +18,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { compile, formatDiagnostic, headRangeOf, type Program, type Settings } from '../program/index';
 import { funcName } from '../engine/probe';
 import { FAULT_FILTER, TRANSITION_FILTERS } from '../protocol/dap';
-import { EVT_STOPPED, type StopPoint, type StoppedEventBody } from '../protocol/heapview';
+import { EVT_STOPPED, REQ_BREAK_ON_SPAN, type BreakOnSpanArgs, type BreakOnSpanResult, type StopPoint, type StoppedEventBody } from '../protocol/heapview';
 import { Breakpoints, type LineRequest } from './breakpoints';
 import { DataBreakpoints, dataTarget } from './databreakpoints';
 import { HeapTracker } from './heapdelta';
@@ -361,6 +361,17 @@ export class GoHeapSession extends DebugSession {
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     const l = this.loaded;
     const fail = (id: number, msg: string): void => this.sendErrorResponse(response, { id, format: msg, showUser: false });
+    if (command === REQ_BREAK_ON_SPAN) {
+      const span = (args as Partial<BreakOnSpanArgs> | null)?.span;
+      if (typeof span !== 'number' || !Number.isInteger(span) || span < 0) return fail(1013, '`span` must be a span id (a non-negative integer)');
+      if (l === null) return fail(1011, 'no script is loaded');
+      if (l.runner.running) return fail(1012, 'the script is running; ask again at the next stop');
+      const r = l.runner.data.addSpanWatch(span, l.runner.it);
+      const body: BreakOnSpanResult = r.message === undefined ? { verified: r.verified } : { verified: r.verified, message: r.message };
+      response.body = body;
+      this.sendResponse(response);
+      return;
+    }
     if (!isHeapRequest(command)) return fail(1010, `unknown request \`${command}\``);
     if (l === null) return fail(1011, 'no script is loaded');
     if (l.runner.running) return fail(1012, 'the script is running; ask again at the next stop');

@@ -34,17 +34,7 @@ import type { SpanStateName } from '../protocol/events';
 /** Spans per bucket when a group is split (one `goheap/spans` request each). */
 export const BUCKET = 1000;
 
-/**
- * Custom DAP request: break when a span changes (state, allocCount, sweepgen), adding one watch to
- * the adapter's data breakpoints. VS Code 1.80 has no API for an extension to add a data
- * breakpoint, so the views ask the adapter directly. Arguments: BreakOnSpanArgs; the adapter
- * answers { verified, message? }. treeview.ts falls back to the standard `setDataBreakpoints`
- * (data id `span:<id>`) when the adapter does not know this request (docs/editor.md).
- */
-export const REQ_BREAK_ON_SPAN = 'goheap/breakOnSpan';
-export interface BreakOnSpanArgs {
-  readonly span: number;
-}
+export { REQ_BREAK_ON_SPAN, type BreakOnSpanArgs } from '../protocol/heapview';
 
 /** How the model talks to the adapter (a vscode.DebugSession's customRequest). */
 export interface HeapSource {

@@ -302,6 +302,23 @@ export const REQ_SPAN = 'goheap/span';
 export const REQ_TRAVEL = 'goheap/travel';
 export const EVT_STOPPED = 'goheap/stopped';
 
+/**
+ * Custom request: break when a span changes (state, allocCount, sweepgen) — one more watch beside
+ * the data breakpoints VS Code sends, kept when those are replaced (until the session restarts or
+ * ends: a restart begins before the span exists). VS Code
+ * 1.80 gives extensions no way to add a data breakpoint, so the tree view and the Heap View ask
+ * the adapter directly. Answer: BreakOnSpanResult.
+ */
+export const REQ_BREAK_ON_SPAN = 'goheap/breakOnSpan';
+export interface BreakOnSpanArgs {
+  /** The mspan id (as in snapshots and `span:<id>` data ids). */
+  readonly span: number;
+}
+export interface BreakOnSpanResult {
+  readonly verified: boolean;
+  readonly message?: string;
+}
+
 export interface SnapshotArgs {}
 export interface DeltaArgs {
   readonly since: number;

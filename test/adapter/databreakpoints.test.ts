@@ -90,6 +90,30 @@ test('data breakpoint on a `span 0x...` expression and on a span in Variables; b
   }
 });
 
+test('goheap/breakOnSpan (the views): a span watch that VS Code replacing its own data breakpoints leaves alone', async () => {
+  const { story } = await Story.launch(script);
+  try {
+    await story.motion('next'); // x = new 32 done; before line 3
+    const addr = (await story.value('x')).split(' ')[0];
+    const spanId = Number(/^span:(\d+)$/.exec((await story.dc.dataBreakpointInfoRequest({ name: `span ${addr}` })).body.dataId ?? '')![1]);
+    const res = await story.custom<{ verified: boolean; message?: string }>('goheap/breakOnSpan', { span: spanId });
+    assert.deepEqual(res, { verified: true });
+    const again = await story.custom<{ verified: boolean; message?: string }>('goheap/breakOnSpan', { span: spanId });
+    assert.equal(again.verified, true);
+    assert.match(again.message ?? '', /already watching span 0xc/);
+    // VS Code replaces its data breakpoints (here: with none): the view's watch stays.
+    await story.dc.setDataBreakpointsRequest({ breakpoints: [] });
+    const s1 = await story.motion('continue');
+    assert.equal(s1.body.reason, 'data breakpoint');
+    assert.match(s1.body.description ?? '', /^data breakpoint: span 0xc[0-9a-f]+ \(class \d+, 1 page\): allocCount 1 → 2 \(before line 5\)/);
+    const missing = await story.custom<{ verified: boolean; message?: string }>('goheap/breakOnSpan', { span: 99999 });
+    assert.deepEqual(missing, { verified: false, message: 'no live span has id 99999 now' });
+    await assert.rejects(story.custom('goheap/breakOnSpan', { span: 'x' }), /`span` must be a span id/);
+  } finally {
+    await story.close();
+  }
+});
+
 test('function breakpoint with a condition over the arguments stops only where it holds; a malformed one is unverified', async () => {
   const { story } = await Story.launch('model go1.10\na = new 40000\nb = new 2MB\nprint "end"\n');
   try {

@@ -8,8 +8,10 @@
  * mSpanDead").
  *
  * Invariants: `arm(it)` binds every watch to the mspan of `it` with its id (or none: the span is
- * dead) and records the values that later changes are measured against; `check` compares, and on
- * a change reports it and records the new values, so each change stops once.
+ * dead, or not created yet — then it is looked up once the engine has created that many spans)
+ * and records the values that later changes are measured against; `check` compares, and on a
+ * change reports it and records the new values, so each change stops once. Reverse continue
+ * scans with copies (`scanner`), never with these watches.
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { mspan } from '../engine/mspan';
@@ -38,6 +40,8 @@ interface Watch {
   readonly addr: number;
   readonly label: string;
   span: mspan | null;
+  /** Whether `span` has been looked up for the bound interpreter (a span not created yet is not). */
+  bound: boolean;
   values: Values;
 }
 
@@ -93,6 +97,33 @@ function read(s: mspan | null, addr: number): Values {
   return { state: s.state, allocCount: s.allocCount, sweepgen: s.sweepgen, allocated };
 }
 
+/** Compare each watch with its recorded values; report and record what changed. */
+function changes(ws: readonly Watch[], it: Interpreter): { ids: number[]; description: string } | null {
+  let ids: number[] | null = null;
+  const parts: string[] = [];
+  for (const w of ws) {
+    if (!w.bound && w.spanId <= it.heap.h.spansCreated()) {
+      // Created since the last look (after a travel to before its birth): find it once.
+      w.span = findSpan(it.heap.h, w.spanId);
+      w.bound = true;
+    }
+    const now = read(w.span, w.addr);
+    const was = w.values;
+    if (now.state === was.state && now.allocCount === was.allocCount && now.sweepgen === was.sweepgen && now.allocated === was.allocated) continue;
+    const what: string[] = [];
+    if (now.state !== was.state) what.push(`state ${was.state} → ${now.state}`);
+    if (w.addr !== 0 && now.allocated !== was.allocated) what.push(now.allocated ? 'object allocated again' : 'object freed');
+    if (now.state !== 'mSpanDead' && now.allocCount !== was.allocCount) what.push(`allocCount ${was.allocCount} → ${now.allocCount}`);
+    if (now.state !== 'mSpanDead' && now.sweepgen !== was.sweepgen) what.push(`sweepgen ${was.sweepgen} → ${now.sweepgen}`);
+    w.values = now;
+    (ids ??= []).push(w.bp);
+    parts.push(`${w.label}: ${what.join(', ')}`);
+  }
+  if (ids === null) return null;
+  const line = it.current()?.line;
+  return { ids, description: `data breakpoint: ${parts.join('; ')}${line === undefined ? '' : ` (before line ${line + 1})`}` };
+}
+
 export class DataBreakpoints {
   /** From setDataBreakpoints (replaced as a whole each time). */
   private watches: Watch[] = [];
@@ -118,7 +149,7 @@ export class DataBreakpoints {
     const s = findSpan(it.heap.h, spanId);
     if (s === null) return { id, verified: false, message: `no live span has id ${spanId} now` };
     if (this.boundTo !== null && this.boundTo !== it) this.arm(it);
-    this.spanWatches.push({ bp: id, spanId, addr: 0, label: spanLabel(s), span: s, values: read(s, 0) });
+    this.spanWatches.push({ bp: id, spanId, addr: 0, label: spanLabel(s), span: s, bound: true, values: read(s, 0) });
     this.boundTo = it;
     return { id, verified: true };
   }
@@ -139,7 +170,7 @@ export class DataBreakpoints {
       const s = findSpan(it.heap.h, spanId);
       if (s === null) return { id, verified: false, message: `no live span has id ${spanId} now` };
       const label = addr === 0 ? spanLabel(s) : `object ${hex(addr)} in ${spanLabel(s)}`;
-      this.watches.push({ bp: id, spanId, addr, label, span: s, values: read(s, addr) });
+      this.watches.push({ bp: id, spanId, addr, label, span: s, bound: true, values: read(s, addr) });
       this.boundTo = it;
       return { id, verified: true };
     });
@@ -153,7 +184,11 @@ export class DataBreakpoints {
       const byId = new Map<number, mspan>();
       const want = new Set(all.map((w) => w.spanId));
       for (const s of it.heap.h.allspans) if (want.has(s.id)) byId.set(s.id, s);
-      for (const w of all) w.span = byId.get(w.spanId) ?? null;
+      const created = it.heap.h.spansCreated();
+      for (const w of all) {
+        w.span = byId.get(w.spanId) ?? null;
+        w.bound = w.spanId <= created;
+      }
       this.boundTo = it;
     }
     for (const w of all) w.values = read(w.span, w.addr);
@@ -162,23 +197,18 @@ export class DataBreakpoints {
   /** The watches whose values changed since the last arm/check, in words; null when none. */
   check(it: Interpreter): { ids: number[]; description: string } | null {
     if (this.boundTo !== it) this.arm(it);
-    let ids: number[] | null = null;
-    const parts: string[] = [];
-    for (const w of this.all()) {
-      const now = read(w.span, w.addr);
-      const was = w.values;
-      if (now.state === was.state && now.allocCount === was.allocCount && now.sweepgen === was.sweepgen && now.allocated === was.allocated) continue;
-      const what: string[] = [];
-      if (now.state !== was.state) what.push(`state ${was.state} → ${now.state}`);
-      if (w.addr !== 0 && now.allocated !== was.allocated) what.push(now.allocated ? 'object allocated again' : 'object freed');
-      if (now.state !== 'mSpanDead' && now.allocCount !== was.allocCount) what.push(`allocCount ${was.allocCount} → ${now.allocCount}`);
-      if (now.state !== 'mSpanDead' && now.sweepgen !== was.sweepgen) what.push(`sweepgen ${was.sweepgen} → ${now.sweepgen}`);
-      w.values = now;
-      (ids ??= []).push(w.bp);
-      parts.push(`${w.label}: ${what.join(', ')}`);
-    }
-    if (ids === null) return null;
-    const line = it.current()?.line;
-    return { ids, description: `data breakpoint: ${parts.join('; ')}${line === undefined ? '' : ` (before line ${line + 1})`}` };
+    return changes(this.all(), it);
+  }
+
+  /**
+   * For reverse continue: the same watches on a fresh interpreter replayed from the start. Every
+   * watch binds lazily (here and going forward after a travel to before the span existed): a
+   * watched span is looked up once the engine has created that many spans (ids are handed out in
+   * order, and replays are deterministic), so its birth is a change too (`state mSpanDead →
+   * mSpanInUse`). This object's own watches are not touched.
+   */
+  scanner(): { check(it: Interpreter): { ids: number[]; description: string } | null } {
+    const ws: Watch[] = this.all().map((w) => ({ ...w, span: null, bound: false, values: DEAD }));
+    return { check: (it: Interpreter) => changes(ws, it) };
   }
 }

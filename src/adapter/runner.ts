@@ -16,7 +16,7 @@
  * statement behind after every slice, run on the fast path) and leaves it with the checkpoints,
  * so stepping back right after a long run needs no replay. Reverse motion replays: stepBack
  * rebuilds the previous position; reverseContinue scans forward from the start with the same
- * breakpoints in record mode and goes to the last hit before the current position.
+ * breakpoints (data breakpoints included) in record mode and goes to the last hit before the current position.
  */
 import type { Program } from '../program/ast';
 import { Interpreter } from '../program/interpreter';
@@ -366,7 +366,7 @@ export class Runner {
     return this.pos.executed === 0 && this.pos.step < 0 ? { reason: 'entry', description: 'stepped back to the beginning of the script' } : { reason: 'step', description: this.pos.step >= 0 ? `back to runtime step ${this.pos.step}: ${this.stepWhat}` : 'stepped back' };
   }
 
-  /** Back to the last breakpoint, function breakpoint or transition before the current position. */
+  /** Back to the last breakpoint, function breakpoint, data breakpoint or transition before the current position. */
   async reverseContinue(): Promise<Stop> {
     this.busy = true;
     this.pauseRequested = false;
@@ -407,11 +407,14 @@ export class Runner {
     if (bps.functions.size > 0 || bps.hasTransitionFilters()) it.heap.setProbe(probe);
     if (bps.hasTransitionFilters()) it.heap.setListener((ev: HeapEvent) => watchEvent(bps, probe, ev));
     const noLog = (): void => {};
+    const scan = this.data.active ? this.data.scanner() : null;
     const pred = (s: Parameters<Breakpoints['shouldStop']>[1]): boolean => {
       const ev = probe.pendingEvent;
       probe.reset();
       probe.pendingEvent = null;
       if (ev !== null && it.executed > 0) last = { pos: { executed: it.executed, step: -1 }, stop: transitionStop(ev) };
+      const hit = scan !== null ? scan.check(it) : null;
+      if (hit !== null && it.executed > 0) last = { pos: { executed: it.executed, step: -1 }, stop: { reason: 'data breakpoint', description: `${hit.description} (reverse)`, hitBreakpointIds: hit.ids } };
       if (bps.hasLineBreakpoints() && bps.shouldStop(it, s, true, noLog)) last = { pos: { executed: it.executed, step: -1 }, stop: { reason: 'breakpoint', description: `breakpoint at line ${s.line + 1} (reverse)` } };
       return false;
     };

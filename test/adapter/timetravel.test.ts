@@ -82,3 +82,40 @@ test('reverse continue honours function breakpoints: back inside the last heap g
     await story.close();
   }
 });
+
+test('reverse continue honours data breakpoints: back through each change of the span, then its birth', async () => {
+  const script = 'model go1.10\nx = new 32\nn = 1\ny = new 32\nn = 2\nz = new 32\nn = 3\nprint "end"\n';
+  const { story } = await Story.launch(script, {}, { breakpoints: [8] });
+  try {
+    const at8 = await story.motion('continue');
+    assert.equal(at8.body.reason, 'breakpoint');
+    const addr = (await story.value('x')).split(' ')[0];
+    assert.equal((await story.value('z')).split(' ')[0], `0x${(Number(addr) + 64).toString(16)}`, 'x, y, z share one span of class 32 B');
+    const info = await story.dc.dataBreakpointInfoRequest({ name: `span ${addr}` });
+    const set = await story.dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId! }] });
+    const id = set.body.breakpoints[0].id!;
+    // Each statement that allocated in the span is a change; reverse continue visits them last-first.
+    const r1 = await story.motion('reverseContinue');
+    assert.equal(r1.body.reason, 'data breakpoint');
+    assert.deepEqual(r1.body.hitBreakpointIds, [id]);
+    assert.match(r1.body.description ?? '', /allocCount 2 → 3 \(before line 7\) \(reverse\)$/);
+    assert.equal((await story.where()).line, 7);
+    assert.equal(await story.value('span(x).allocCount'), '3');
+    const r2 = await story.motion('reverseContinue');
+    assert.match(r2.body.description ?? '', /allocCount 1 → 2 \(before line 5\) \(reverse\)$/);
+    assert.equal((await story.where()).line, 5);
+    // Before that, the span came into existence with x.
+    const r3 = await story.motion('reverseContinue');
+    assert.match(r3.body.description ?? '', /state mSpanDead → mSpanInUse, allocCount 0 → 1 \(before line 3\) \(reverse\)$/);
+    assert.equal((await story.where()).line, 3);
+    const r4 = await story.motion('reverseContinue');
+    assert.equal(r4.body.reason, 'entry');
+    // Forward again from before the span existed: the watch binds when the span is created.
+    const f1 = await story.motion('continue');
+    assert.equal(f1.body.reason, 'data breakpoint');
+    assert.match(f1.body.description ?? '', /state mSpanDead → mSpanInUse, allocCount 0 → 1 \(before line 3\)$/);
+    assert.equal((await story.where()).line, 3);
+  } finally {
+    await story.close();
+  }
+});

@@ -154,7 +154,6 @@ export class DataBreakpoints {
     return { id, verified: true };
   }
 
-
   /** Replaces every data breakpoint; each result says whether it is set and, if not, why. */
   set(reqs: readonly { dataId: string; condition?: string; hitCondition?: string }[], it: Interpreter): { id: number; verified: boolean; message?: string }[] {
     this.watches = [];

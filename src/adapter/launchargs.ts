@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { MODELS, validateSetting, type SettingName, type SettingOverrides } from '../program/index';
-import { parseTrace, replayEvents, ReplayScriptWriter } from '../program/replay/index';
+import { replayTraceChunks, ReplayScriptWriter } from '../program/replay/index';
 import type { ModelName } from '../engine/modelconfig';
 
 export interface LaunchConfig {
@@ -87,10 +87,10 @@ function traceToProgram(a: Record<string, unknown>, readText: (path: string) => 
   const tracePath = isAbsolute(a.trace) ? a.trace : resolve(a.trace);
   const text = readOrWhy(readText, tracePath);
   if (typeof text !== 'string') return `cannot read trace '${tracePath}': ${text.why}`;
-  const parsed = parseTrace(text);
   const writer = new ReplayScriptWriter();
-  const r = replayEvents(parsed.events, { model: model as ModelName, onOp: writer.onOp, checkInvariants: 'never' });
-  const err = [...parsed.diagnostics, ...r.diagnostics].find((d) => d.severity === 'error');
+  // Fed in slices, records replayed as they complete; stacks are not kept (they only name profile sites).
+  const run = replayTraceChunks(slices(text, 1 << 20), [{ model: model as ModelName, onOp: writer.onOp, checkInvariants: 'never' }], { stacks: false });
+  const err = [...run.diagnostics, ...run.results[0].diagnostics].find((d) => d.severity === 'error');
   if (err !== undefined) return `trace '${basename(tracePath)}' line ${err.line + 1}: ${err.message}`;
   if (writer.allocs === 0) return `trace '${basename(tracePath)}' has no allocations to replay`;
   const programPath = replayScriptPath(tracePath);
@@ -101,6 +101,10 @@ function traceToProgram(a: Record<string, unknown>, readText: (path: string) => 
   }
   const { trace: _trace, ...rest } = a;
   return { ...rest, program: programPath, model };
+}
+
+function* slices(text: string, size: number): Generator<string> {
+  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
 }
 
 /** A file's text, or why it could not be read, in words. */

@@ -366,8 +366,8 @@ export class GoHeapSession extends DebugSession {
       if (typeof span !== 'number' || !Number.isInteger(span) || span < 0) return fail(1013, '`span` must be a span id (a non-negative integer)');
       if (l === null) return fail(1011, 'no script is loaded');
       if (l.runner.running) return fail(1012, 'the script is running; ask again at the next stop');
-      const r = l.runner.data.addSpanWatch(span, l.runner.it);
-      const body: BreakOnSpanResult = r.message === undefined ? { verified: r.verified } : { verified: r.verified, message: r.message };
+      const { verified, message } = l.runner.data.addSpanWatch(span, l.runner.it);
+      const body: BreakOnSpanResult = message === undefined ? { verified } : { verified, message };
       response.body = body;
       this.sendResponse(response);
       return;

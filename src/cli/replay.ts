@@ -5,9 +5,9 @@
  * offset in span). `--script` also writes the first model's replay as a script to debug.
  */
 import { createReadStream, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { modelNames, type ModelName } from '../engine/modelconfig';
-import { basename } from 'node:path';
 import { formatFidelityTable, formatTraceDiagnostic, hasTraceErrors, replayTraceStream, ReplayScriptWriter } from '../program/replay/index';
 import { buildHeapProfile, encodeProfile } from '../program/pprof/index';
 import { EXIT_FAILED, EXIT_OK, EXIT_SCRIPT_ERROR, type RunIO } from './runner';

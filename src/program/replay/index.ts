@@ -39,12 +39,30 @@ export interface TraceReplayRun {
  * Stacks are kept only when some replay profiles allocations (memProfileRate > 0 by default).
  */
 export async function replayTraceStream(chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, opts: readonly ReplayOptions[], parserOpts?: TraceParserOptions): Promise<TraceReplayRun> {
+  const run = startReplays(opts, parserOpts);
+  for await (const c of chunks) run.push(c);
+  return run.end();
+}
+
+/** replayTraceStream for chunks at hand, synchronously (the debug adapter's launch). */
+export function replayTraceChunks(chunks: Iterable<string | Uint8Array>, opts: readonly ReplayOptions[], parserOpts?: TraceParserOptions): TraceReplayRun {
+  const run = startReplays(opts, parserOpts);
+  for (const c of chunks) run.push(c);
+  return run.end();
+}
+
+/** One parser feeding every replay as records complete: no event list of the whole trace is kept. */
+function startReplays(opts: readonly ReplayOptions[], parserOpts?: TraceParserOptions): { push(c: string | Uint8Array): void; end(): TraceReplayRun } {
   const parser = new TraceParser(parserOpts);
   const replays = opts.map((o) => new TraceReplay(o));
   const apply = (evs: ReturnType<TraceParser['push']>): void => {
     for (const ev of evs) for (const r of replays) r.apply(ev);
   };
-  for await (const c of chunks) apply(parser.push(c));
-  apply(parser.end());
-  return { diagnostics: parser.diagnostics, stats: parser.stats, results: replays.map((r) => r.finish()) };
+  return {
+    push: (c) => apply(parser.push(c)),
+    end: () => {
+      apply(parser.end());
+      return { diagnostics: parser.diagnostics, stats: parser.stats, results: replays.map((r) => r.finish()) };
+    },
+  };
 }

@@ -29,9 +29,14 @@ export class ReplayScriptWriter {
   private readonly body: string[] = [];
   private readonly allocated = new Set<number>();
   private readonly dropped = new Set<number>();
-  allocs = 0;
-  drops = 0;
   gcs = 0;
+
+  get allocs(): number {
+    return this.allocated.size;
+  }
+  get drops(): number {
+    return this.dropped.size;
+  }
 
   /** Pass as ReplayOptions.onOp. */
   readonly onOp = (op: ReplayOp): void => {
@@ -39,7 +44,6 @@ export class ReplayScriptWriter {
       case 'alloc': {
         if (this.allocated.has(op.id)) throw new Error(`replay op: object ${op.id} allocated twice`);
         this.allocated.add(op.id);
-        this.allocs++;
         const why = op.preTrace ? 'allocated before tracing began (inferred)' : op.type !== '' ? op.type : 'untyped';
         this.body.push(`o${op.id} = new ${op.size}${op.noscan ? ' noscan' : ''}  # trace line ${op.line + 1}: ${oneLine(why)}`);
         break;
@@ -48,7 +52,6 @@ export class ReplayScriptWriter {
         if (!this.allocated.has(op.id)) throw new Error(`replay op: object ${op.id} dropped before it was allocated`);
         if (this.dropped.has(op.id)) throw new Error(`replay op: object ${op.id} dropped twice`);
         this.dropped.add(op.id);
-        this.drops++;
         this.body.push(`drop o${op.id}`);
         break;
       case 'gc':

@@ -12,7 +12,7 @@
  * arguments. Errors go to stderr with code frames.
  */
 import { readFileSync } from 'node:fs';
-import { compile, formatDiagnostics } from '../program/index';
+import { diagnose, formatDiagnostics } from '../program/index';
 import { runScript, EXIT_SCRIPT_ERROR, EXIT_OK, EXIT_FAILED } from './runner';
 import { compareWhatIfs } from './compare';
 import { writeReport } from './reportmd';
@@ -119,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const io = { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) };
   if (p.cmd === 'check') {
-    const c = compile(text, p.overrides);
+    const c = diagnose(text, p.overrides);
     if (c.diagnostics.length > 0) io.err(formatDiagnostics(text, c.diagnostics, p.file) + '\n');
     else io.out(`${p.file}: no problems\n`);
     return c.ok ? EXIT_OK : EXIT_SCRIPT_ERROR;

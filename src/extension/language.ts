@@ -107,7 +107,7 @@ export class DiagnosticsController {
     this.timers.delete(key);
     try {
       const doc = this.cache.get(d);
-      this.collection.set(d.uri, doc.compiled.diagnostics.map((x) => toDiagnostic(this.api, x)));
+      this.collection.set(d.uri, doc.checked.diagnostics.map((x) => toDiagnostic(this.api, x)));
     } catch {
       // The front end never throws; if it did, the previous diagnostics stay.
     }

@@ -12,19 +12,25 @@
  *   - conditions are booleans; arithmetic is on integers; only references are stored in objects;
  *   - flow facts (flow.ts) catch noscan stores, nil dereferences, use after `drop`/`stackfree`.
  *
+ * One pass, front to back, one top-level statement at a time (`begin`, `statement`, `finish`), so a
+ * caller may hand statements over as the parser makes them and keep no tree (`diagnose` in
+ * index.ts). What needs the rest of the file waits for `finish`: whether an unknown name is
+ * assigned later ("used before it is assigned"), names of statements that failed to parse, and
+ * whether "never used" warnings apply (not with syntax errors).
+ *
  * Never throws (an internal bug becomes a GH1199 diagnostic).
  */
 
 import { applyIntOp as applyIntOp_, formatBytes, isFault as isFault_, type IntOp } from './arith';
 import type {
-  AssignStmt, Expr, FactExpr, IndexExpr, FieldExpr, IntLit, Program, RepeatStmt, Slot, Span, Stmt, ValueType, VarRef,
+  AssignStmt, Expr, FactExpr, IndexExpr, FieldExpr, IntLit, Program, RepeatStmt, SettingDecl, Slot, Span, Stmt, ValueType, VarRef,
 } from './ast';
 import { Codes as Codes_, DiagnosticSink, sortDiagnostics, type Diagnostic } from './diagnostics';
 import { factField, factFunction, FACT_FUNCTIONS, SPAN_STATES, type FactField } from './facts';
 import { abs as abs_, FlowState, join as join_, NIL as NIL_, UNKNOWN as UNKNOWN_, type Abs } from './flow';
 import { rangeAt as rangeAt_, lineOfOffset as lineOfOffset_, type Range } from './positions';
-import type { SettingOverrides } from './settings';
-import { describeSource, resolveSettings, type ResolvedSettings } from './settingscheck';
+import type { SettingOverrides, Settings } from './settings';
+import { describeSource, SettingsResolver, type ResolvedSettings } from './settingscheck';
 import { nearest } from './suggest';
 
 // Local aliases of what the walk uses per node (module imports may compile to getters).
@@ -71,8 +77,18 @@ function isArithOp(op: string): op is IntOp {
   return op === '+' || op === '-' || op === '*' || op === '/' || op === '%' || op === '<<' || op === '>>';
 }
 
-class Checker {
+/** A read of a name not in scope, reported at `finish` (by then it is known whether it is assigned later). */
+interface UnknownUse {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+  /** The message if the name is never assigned: "exists only inside that loop" or "did you mean". */
+  readonly otherwise: string;
+}
+
+export class Checker {
   private readonly sink = new DiagnosticSink();
+  private readonly settingsResolver: SettingsResolver;
   private readonly slots: Slot[] = [];
   private readonly used: boolean[] = [];
   private readonly globals = new Map<string, number>();
@@ -85,40 +101,71 @@ class Checker {
   /** Every counter name ever declared, with its loop's head, for "exists only inside its loop". */
   private readonly pastCounters = new Map<string, number>();
   private readonly flow = new FlowState();
-  private readonly broken: Set<string>;
-  private firstAssign: Map<string, Range> | null = null;
-  /** Names reported as used before assignment: their later declaration counts as used. */
+  /** First assignment (or array declaration) of every name, in text order: the offsets of the name. */
+  private readonly firstAssign = new Map<string, Span>();
+  private readonly unknownUses: UnknownUse[] = [];
+  /** Names read before they were in scope: their later declaration counts as used. */
   private readonly usedEarly = new Set<string>();
+  /** Loop counters their loop never read; warned about at `finish` unless the file has syntax errors. */
+  private readonly unusedCounters: VarRef[] = [];
   private loopDepth = 0;
   private blockDepth = 0;
-  private resolved!: ResolvedSettings;
+  private resolved: ResolvedSettings | null = null;
 
-  constructor(private readonly program: Program) {
-    this.broken = new Set(program.brokenNames);
+  constructor(private readonly lineStarts: Int32Array) {
+    this.settingsResolver = new SettingsResolver(lineStarts, this.sink);
   }
 
-  run(overrides?: SettingOverrides): Diagnostic[] {
-    this.resolved = resolveSettings(this.program, this.sink, overrides);
-    this.program.effective = this.resolved.settings;
-    this.block(this.program.body);
-    this.reportUnused();
-    this.program.slots = this.slots;
+  /** Fixes the settings: those written before the first statement, then the overrides. Once, before any statement. */
+  begin(settings: readonly SettingDecl[], overrides?: SettingOverrides): Settings {
+    if (this.resolved !== null) throw new Error('Checker.begin called twice');
+    this.resolved = this.settingsResolver.resolve(settings.filter((d) => !d.afterStatements), overrides);
+    return this.resolved.settings;
+  }
+
+  /** Checks one top-level statement (and the blocks inside it), annotating it in place. */
+  statement(s: Stmt): void {
+    if (this.resolved === null) throw new Error('Checker.statement called before begin');
+    this.stmt(s);
+  }
+
+  /**
+   * The rest of the file is known: reports settings written after a statement, unknown names,
+   * unused counters and variables. Sets `program.effective` and `program.slots`.
+   */
+  finish(program: Program): Diagnostic[] {
+    if (this.resolved === null) throw new Error('Checker.finish called before begin');
+    for (const d of program.settings) if (d.afterStatements) this.settingsResolver.late(d);
+    this.reportUnknown(new Set(program.brokenNames));
+    if (!program.hasSyntaxErrors) {
+      // With syntax errors, part of the script is missing: "never used" would often be wrong.
+      for (const c of this.unusedCounters) {
+        this.sink.warning(Codes.UnusedCounter, this.r(c), `the loop counter \`${c.name}\` is never used; drop \`as ${c.name}\``);
+      }
+      this.reportUnused();
+    }
+    program.effective = this.settings().settings;
+    program.slots = this.slots;
     return sortDiagnostics(this.sink.list);
   }
 
   // ---- positions (plain ranges are built only for diagnostics and slots)
 
   private r(n: Span): Range {
-    return rangeAt(this.program.lineStarts, n.start, n.end);
+    return rangeAt(this.lineStarts, n.start, n.end);
   }
 
   private at(start: number, end: number): Range {
-    return rangeAt(this.program.lineStarts, start, end);
+    return rangeAt(this.lineStarts, start, end);
   }
 
   /** 1-based line of an offset, for messages. */
   private lineAt(offset: number): number {
-    return lineOfOffset(this.program.lineStarts, offset) + 1;
+    return lineOfOffset(this.lineStarts, offset) + 1;
+  }
+
+  private settings(): ResolvedSettings {
+    return this.resolved!;
   }
 
   // ---- slots and names
@@ -151,7 +198,7 @@ class Checker {
     if (slot === undefined) {
       ref.slot = -1;
       ref.type = 'error';
-      if (!this.broken.has(ref.name)) this.reportUnknown(ref);
+      this.unknownUse(ref);
       return -1;
     }
     ref.slot = slot;
@@ -160,48 +207,39 @@ class Checker {
     return slot;
   }
 
-  private reportUnknown(ref: VarRef): void {
-    const first = this.firstAssignments().get(ref.name);
-    if (first !== undefined) {
-      this.sink.error(Codes.UsedBeforeAssigned, this.r(ref),
-        `\`${ref.name}\` is used before it is assigned (its first assignment is at line ${line(first)}); assign it before this line`);
-      this.usedEarly.add(ref.name);
-      return;
-    }
+  /** Remembers a read of a name not in scope; what it means depends on the rest of the file. */
+  private unknownUse(ref: VarRef): void {
+    this.usedEarly.add(ref.name);
     const counterHead = this.pastCounters.get(ref.name);
+    let otherwise: string;
     if (counterHead !== undefined) {
-      this.sink.error(Codes.UnknownVariable, this.r(ref),
-        `\`${ref.name}\` is the counter of the loop at line ${counterHead} and exists only inside that loop`);
-      return;
+      otherwise = `\`${ref.name}\` is the counter of the loop at line ${counterHead} and exists only inside that loop`;
+    } else {
+      const s = nearest(ref.name, [...this.counters.keys(), ...this.globals.keys()]);
+      otherwise = `unknown variable \`${ref.name}\`${s === undefined ? '' : `; did you mean \`${s}\`?`}`;
     }
-    const names = [...this.counters.keys(), ...this.globals.keys()];
-    const s = nearest(ref.name, names);
-    this.sink.error(Codes.UnknownVariable, this.r(ref), `unknown variable \`${ref.name}\`${s === undefined ? '' : `; did you mean \`${s}\`?`}`);
+    this.unknownUses.push({ name: ref.name, start: ref.start, end: ref.end, otherwise });
   }
 
-  /** First assignment (or array declaration) of every name, in text order; computed on first need. */
-  private firstAssignments(): Map<string, Range> {
-    if (this.firstAssign !== null) return this.firstAssign;
-    const m = new Map<string, Range>();
-    const walk = (list: Stmt[]) => {
-      for (const s of list) {
-        if (s.kind === 'assign' && s.target.kind === 'var' && !m.has(s.target.name)) m.set(s.target.name, this.r(s.target));
-        else if (s.kind === 'array' && !m.has(s.name)) m.set(s.name, this.at(s.nameStart, s.nameStart + s.name.length));
-        else if (s.kind === 'on' || s.kind === 'repeat') walk(s.body);
-        else if (s.kind === 'if') {
-          walk(s.then);
-          if (s.else !== null) walk(s.else);
-        }
+  /** Names that failed to parse are not reported: the real problem is already reported. */
+  private reportUnknown(broken: ReadonlySet<string>): void {
+    for (const u of this.unknownUses) {
+      if (broken.has(u.name)) continue;
+      const first = this.firstAssign.get(u.name);
+      if (first !== undefined) {
+        this.sink.error(Codes.UsedBeforeAssigned, this.at(u.start, u.end),
+          `\`${u.name}\` is used before it is assigned (its first assignment is at line ${this.lineAt(first.start)}); assign it before this line`);
+      } else {
+        this.sink.error(Codes.UnknownVariable, this.at(u.start, u.end), u.otherwise);
       }
-    };
-    walk(this.program.body);
-    this.firstAssign = m;
-    return m;
+    }
+  }
+
+  private noteFirstAssign(name: string, start: number, end: number): void {
+    if (!this.firstAssign.has(name)) this.firstAssign.set(name, { start, end });
   }
 
   private reportUnused(): void {
-    // With syntax errors, part of the script is missing: "never used" would often be wrong.
-    if (this.program.hasSyntaxErrors) return;
     for (let i = 0; i < this.slots.length; i++) {
       const s = this.slots[i];
       if (this.used[i] || s.counter) continue;
@@ -227,8 +265,11 @@ class Checker {
 
   private stmt(s: Stmt): void {
     switch (s.kind) {
-      case 'assign': return this.assign(s);
+      case 'assign':
+        if (s.target.kind === 'var') this.noteFirstAssign(s.target.name, s.target.start, s.target.end);
+        return this.assign(s);
       case 'array': {
+        this.noteFirstAssign(s.name, s.nameStart, s.nameStart + s.name.length);
         if (this.blockDepth > 0) {
           this.sink.error(Codes.ArrayNotTopLevel, this.r(s), `declare \`${s.name}\` at the top level of the script, outside any block; \`var\` runs once`);
         }
@@ -333,10 +374,10 @@ class Checker {
         return;
       }
       case 'on': {
-        const procs = this.resolved.settings.procs;
+        const procs = this.settings().settings.procs;
         if (s.p >= procs) {
           this.sink.error(Codes.ProcOutOfRange, this.at(s.pStart, s.pStart + 1 + String(s.p).length),
-            `\`on P${s.p}\` needs procs ${s.p + 1} or more (the Ps are P0..P${procs - 1}); this script runs with procs ${procs}${describeSource(this.resolved.sources.procs)}`);
+            `\`on P${s.p}\` needs procs ${s.p + 1} or more (the Ps are P0..P${procs - 1}); this script runs with procs ${procs}${describeSource(this.settings().sources.procs)}`);
         }
         this.nested(s.body);
         return;
@@ -421,10 +462,7 @@ class Checker {
     if (!runsAtLeastOnce) this.flow.undo(m);
     if (counterSlot >= 0) {
       this.counters.delete(s.counter!.name);
-      if (!this.used[counterSlot] && !this.program.hasSyntaxErrors) {
-        this.sink.warning(Codes.UnusedCounter, this.r(s.counter!),
-          `the loop counter \`${s.counter!.name}\` is never used; drop \`as ${s.counter!.name}\``);
-      }
+      if (!this.used[counterSlot]) this.unusedCounters.push(s.counter!);
     }
   }
 
@@ -571,7 +609,7 @@ class Checker {
       case 'spanstate': {
         e.type = 'spanstate';
         const st = SPAN_STATES.find((x) => x.name === e.name)!;
-        const model = this.resolved.settings.model;
+        const model = this.settings().settings.model;
         if (!st.models.includes(model)) {
           this.sink.error(Codes.FactNotInModel, this.r(e), `\`${e.name}\` does not exist in ${model} (it exists in ${st.models.join(', ')})`);
         }
@@ -899,7 +937,7 @@ class Checker {
       this.sink.error(Codes.UnknownFactField, (e.fieldStart >= 0 ? this.at(e.fieldStart, e.end) : this.r(e)), unknownFieldMessage(fn.name, e.field, fn.fields));
       return;
     }
-    const model = this.resolved.settings.model;
+    const model = this.settings().settings.model;
     if (!field.models.includes(model)) {
       this.sink.error(Codes.FactNotInModel, (e.fieldStart >= 0 ? this.at(e.fieldStart, e.end) : this.r(e)),
         `\`${fn.name === 'heap' ? 'heap' : fn.name + '(x)'}.${field.name}\` (${field.go}) does not exist in ${model}; it exists in ${field.models.join(', ')}`);
@@ -1003,12 +1041,20 @@ function collectAssigned(list: Stmt[], out: Set<string>): void {
  */
 export function check(program: Program, overrides?: SettingOverrides): Diagnostic[] {
   try {
-    return new Checker(program).run(overrides);
+    const c = new Checker(program.lineStarts);
+    c.begin(program.settings, overrides);
+    for (const s of program.body) c.statement(s);
+    return c.finish(program);
   } catch (e) {
-    return [{
-      code: Codes.InternalError, severity: 'error', origin: 'script',
-      range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } },
-      message: `internal error in the script checker: ${e instanceof Error ? e.message : String(e)}; please report this script`,
-    }];
+    return [internalError(e)];
   }
+}
+
+/** A bug in the checker, as the diagnostic that stands for it. */
+export function internalError(e: unknown): Diagnostic {
+  return {
+    code: Codes.InternalError, severity: 'error', origin: 'script',
+    range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } },
+    message: `internal error in the script checker: ${e instanceof Error ? e.message : String(e)}; please report this script`,
+  };
 }

@@ -4,6 +4,7 @@
  *   parse(text)                 → { program, diagnostics }   syntax only, never throws
  *   check(program, overrides?)  → diagnostics                names, types, settings, heap rules, facts
  *   compile(text, overrides?)   → { program, diagnostics, settings, ok }   both, sorted
+ *   diagnose(text, overrides?)  → { diagnostics, settings, ok }   the same answers, keeping no tree
  *   formatDiagnostic(text, d, fileName) → code frame
  *   tokenize(text)              → tokens (for tests and syntax tooling)
  *
@@ -13,8 +14,8 @@
 
 import type { Program, Span, Stmt } from './ast';
 import { rangeAt, type Range } from './positions';
-import { check } from './checker';
-import { sortDiagnostics, type Diagnostic } from './diagnostics';
+import { check, Checker, internalError } from './checker';
+import { Codes, sortDiagnostics, type Diagnostic } from './diagnostics';
 import { parse } from './parser';
 import type { SettingOverrides, Settings } from './settings';
 
@@ -51,6 +52,51 @@ export function compile(text: string, overrides?: SettingOverrides): CompileResu
     settings: parsed.program.effective,
     ok: !diagnostics.some((d) => d.severity === 'error'),
   };
+}
+
+export interface DiagnoseResult {
+  /** Exactly `compile(text, overrides).diagnostics`. */
+  readonly diagnostics: Diagnostic[];
+  readonly settings: Settings;
+  readonly ok: boolean;
+}
+
+/**
+ * Parses and checks `text` one top-level statement at a time, dropping each once it is checked:
+ * the diagnostics and settings `compile` gives, without the tree (a million-line script's tree
+ * is ~400 MB; diagnostics as you type and `goheap check` need none of it). Never throws.
+ */
+export function diagnose(text: string, overrides?: SettingOverrides): DiagnoseResult {
+  let checker: Checker | null = null;
+  let failure: { error: unknown } | null = null;
+  const parsed = parse(text, (s, context) => {
+    if (failure !== null) return;
+    try {
+      if (checker === null) {
+        checker = new Checker(context.lineStarts);
+        checker.begin(context.settings, overrides);
+      }
+      checker.statement(s);
+    } catch (error) {
+      failure = { error };
+    }
+  });
+  let checked: Diagnostic[];
+  if (parsed.diagnostics.some((d) => d.code === Codes.InternalError)) {
+    checked = check(parsed.program, overrides); // the parser gave up: as compile does
+  } else if (failure === null) {
+    try {
+      if (checker === null) { // no statements: settings only
+        checker = new Checker(parsed.program.lineStarts);
+        checker.begin(parsed.program.settings, overrides);
+      }
+      checked = (checker as Checker).finish(parsed.program);
+    } catch (error) {
+      checked = [internalError(error)];
+    }
+  } else checked = [internalError((failure as { error: unknown }).error)];
+  const diagnostics = sortDiagnostics([...parsed.diagnostics, ...checked]);
+  return { diagnostics, settings: parsed.program.effective, ok: !diagnostics.some((d) => d.severity === 'error') };
 }
 
 /** The 0-based line/column range of a node (statement, expression, setting) of `program`. */

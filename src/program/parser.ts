@@ -67,6 +67,18 @@ export interface ParseResult {
   readonly diagnostics: Diagnostic[];
 }
 
+/** What the parser knows when it hands over a top-level statement: the line index and the settings so far. */
+export interface ParseContext {
+  readonly lineStarts: Int32Array;
+  readonly settings: readonly SettingDecl[];
+}
+
+/**
+ * Receives each top-level statement (with the blocks inside it) as soon as it is parsed, in
+ * source order. A parse with a handler keeps no tree: the program it returns has an empty body.
+ */
+export type TopLevelHandler = (s: Stmt, context: ParseContext) => void;
+
 class Parser {
   private k = 0;
   private blockDepth = 0;
@@ -82,17 +94,21 @@ class Parser {
   private readonly fields: string[] = [];
   private readonly fieldIds = new Map<string, number>();
   private readonly brokenNames = new Set<string>();
-  /** Statements by reserved id; holes (null) and orphans only after syntax errors. */
+  /** Statements by reserved id (less `idBase`); holes (null) and orphans only after syntax errors. */
   private readonly stmts: (Stmt | null)[] = [];
+  private readonly context: ParseContext;
+  /** Ids handed out before `stmts[0]`: nonzero only when statements are handed over and dropped. */
+  private idBase = 0;
   /** Set when a statement was abandoned: ids are then recomputed from the tree. */
   private renumber = false;
   private unclosedReported = false;
   private lineHint = 0;
 
-  constructor(private readonly ts: TokenStream, private readonly sink: DiagnosticSink) {
+  constructor(private readonly ts: TokenStream, private readonly sink: DiagnosticSink, private readonly handler: TopLevelHandler | null) {
     this.kinds = ts.kinds;
     this.text = ts.text;
     this.lineStarts = ts.lineStarts;
+    this.context = { lineStarts: this.lineStarts, settings: this.settings };
   }
 
   // ---- tokens and ranges
@@ -206,9 +222,16 @@ class Parser {
         continue;
       }
       this.statementInto(body);
+      if (this.handler !== null && body.length > 0) {
+        this.handler(body.pop()!, this.context);
+        this.idBase += this.stmts.length;
+        this.stmts.length = 0;
+      }
     }
     let statements: Stmt[];
-    if (this.renumber) {
+    if (this.handler !== null) {
+      statements = [];
+    } else if (this.renumber) {
       statements = [];
       numberStatements(body, statements);
     } else {
@@ -236,7 +259,7 @@ class Parser {
     try {
       const s = this.parseStatement();
       if (s !== null) {
-        s.id = id;
+        s.id = this.idBase + id;
         this.stmts[id] = s;
         list.push(s);
       } else if (this.stmts.length === id + 1) {
@@ -906,13 +929,16 @@ function numberStatements(list: Stmt[], out: Stmt[]): void {
   }
 }
 
-/** Parses a script. Never throws: problems are returned as diagnostics (syntax only; see `check`). */
-export function parse(text: string): ParseResult {
+/**
+ * Parses a script. Never throws: problems are returned as diagnostics (syntax only; see `check`).
+ * With a `handler`, top-level statements go to it as they are parsed and are not kept.
+ */
+export function parse(text: string, handler: TopLevelHandler | null = null): ParseResult {
   const sink = new DiagnosticSink();
   let ts: TokenStream;
   try {
     ts = lex(text, sink);
-    const program = new Parser(ts, sink).parseProgram();
+    const program = new Parser(ts, sink, handler).parseProgram();
     return { program, diagnostics: sink.list };
   } catch (e) {
     // A bug in the front end must not take the editor down; report it as a diagnostic.

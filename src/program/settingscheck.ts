@@ -1,11 +1,12 @@
 /**
  * Resolves the effective settings of a program: script values (validated, each at most once,
  * before any statement), then overrides from the CLI or a launch configuration (validated the
- * same way, reported with origin 'override').
+ * same way, reported with origin 'override'). A setting after a statement is an error and has no
+ * effect.
  */
 
 import { applyIntOp, isFault } from './arith';
-import type { Expr, Program, SettingDecl } from './ast';
+import type { Expr, SettingDecl } from './ast';
 import { Codes, DiagnosticSink } from './diagnostics';
 import { lineOfOffset, rangeAt, type Range } from './positions';
 import {
@@ -49,77 +50,101 @@ export function foldConstant(e: Expr): number | null {
 }
 
 
-export function resolveSettings(program: Program, sink: DiagnosticSink, overrides?: SettingOverrides): ResolvedSettings {
-  const values: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  const sources = Object.fromEntries(SETTING_NAMES.map((n) => [n, { kind: 'default' }])) as Record<SettingName, SettingSource>;
-  const seen = new Map<SettingName, SettingDecl>();
-  const ls = program.lineStarts;
-  const rangeOf = (s: SettingDecl): Range => rangeAt(ls, s.start, s.end);
-  const valueRange = (s: SettingDecl): Range => rangeAt(ls, s.valueStart, s.valueEnd);
-  const lineOf = (s: SettingDecl): number => lineOfOffset(ls, s.start) + 1;
+/**
+ * Resolves settings in two steps, because a script is checked front to back: `resolve` takes the
+ * settings written before the first statement and the overrides, and fixes the effective values;
+ * `late` reports a setting written after a statement (it is validated like the others, but it has
+ * no effect: the statements before it were already checked with the values in force).
+ */
+export class SettingsResolver {
+  private readonly seen = new Map<SettingName, SettingDecl>();
 
-  for (const s of program.settings) {
-    if (s.afterStatements) {
-      sink.error(Codes.SettingAfterStatements, rangeOf(s), `\`${s.name}\` must come before the first statement; move it to the top of the script`);
+  constructor(private readonly lineStarts: Int32Array, private readonly sink: DiagnosticSink) {}
+
+  resolve(early: readonly SettingDecl[], overrides?: SettingOverrides): ResolvedSettings {
+    const values: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+    const sources = Object.fromEntries(SETTING_NAMES.map((n) => [n, { kind: 'default' }])) as Record<SettingName, SettingSource>;
+    for (const s of early) {
+      const value = this.validate(s);
+      if (value === undefined) continue;
+      values[s.name] = value;
+      sources[s.name] = { kind: 'script', decl: s, line: this.lineOf(s) };
     }
-    const first = seen.get(s.name);
+    if (overrides !== undefined && overrides !== null) {
+      for (const key of Object.keys(overrides)) {
+        const raw = overrides[key];
+        if (raw === undefined) continue;
+        const decl = this.seen.get(key as SettingName);
+        const r = decl !== undefined ? this.valueRange(decl) : ZERO;
+        if (!isSettingName(key)) {
+          this.sink.add({
+            code: Codes.UnknownOverride, severity: 'error', origin: 'override', setting: key, range: ZERO,
+            message: `unknown setting \`${key}\` in the overrides; settings are ${SETTING_NAMES.join(', ')}`,
+          });
+          continue;
+        }
+        const v = normalizeOverride(key, raw);
+        const problem = typeof v === 'number' || typeof v === 'string' ? validateSetting(key, v) : validateSetting(key, NaN);
+        if (problem !== null) {
+          const message = typeof v === 'number' || typeof v === 'string'
+            ? problem.message
+            : `${key} must be ${key === 'model' ? 'a model name' : 'a number'} (got ${JSON.stringify(raw) ?? String(raw)})`;
+          this.sink.add({ code: problem.code, severity: 'error', origin: 'override', setting: key, range: r, message: `override of \`${key}\`: ${message}` });
+          continue;
+        }
+        values[key] = v;
+        sources[key] = { kind: 'override' };
+      }
+    }
+    return { settings: values as unknown as Settings, sources };
+  }
+
+  late(s: SettingDecl): void {
+    this.sink.error(Codes.SettingAfterStatements, rangeAt(this.lineStarts, s.start, s.end),
+      `\`${s.name}\` must come before the first statement; move it to the top of the script`);
+    this.validate(s);
+  }
+
+  /** Reports a duplicate or an invalid value; returns the value to apply, or undefined. */
+  private validate(s: SettingDecl): number | string | undefined {
+    const first = this.seen.get(s.name);
     if (first !== undefined) {
-      sink.error(Codes.DuplicateSetting, rangeOf(s), `duplicate setting \`${s.name}\` (already set at line ${lineOf(first)}); keep one`);
-      continue;
+      this.sink.error(Codes.DuplicateSetting, rangeAt(this.lineStarts, s.start, s.end),
+        `duplicate setting \`${s.name}\` (already set at line ${this.lineOf(first)}); keep one`);
+      return undefined;
     }
-    seen.set(s.name, s);
+    this.seen.set(s.name, s);
     let value: number | string;
     if (s.word !== null) {
       if (s.word === 'off' && s.name !== 'gogc') {
-        sink.error(Codes.SettingOutOfRange, valueRange(s), `only \`gogc\` can be \`off\`; \`${s.name}\` needs a number`);
-        continue;
+        this.sink.error(Codes.SettingOutOfRange, this.valueRange(s), `only \`gogc\` can be \`off\`; \`${s.name}\` needs a number`);
+        return undefined;
       }
       value = s.word;
     } else if (s.expr !== null) {
       const v = foldConstant(s.expr);
       if (v === null) {
-        sink.error(Codes.SettingNotConstant, valueRange(s), `\`${s.name}\` needs a constant value, e.g. \`${example(s.name)}\``);
-        continue;
+        this.sink.error(Codes.SettingNotConstant, this.valueRange(s), `\`${s.name}\` needs a constant value, e.g. \`${example(s.name)}\``);
+        return undefined;
       }
-      if (Number.isNaN(v)) continue; // the literal was already reported
+      if (Number.isNaN(v)) return undefined; // the literal was already reported
       value = v;
-    } else continue;
+    } else return undefined;
     const problem = validateSetting(s.name, value);
     if (problem !== null) {
-      sink.error(problem.code, valueRange(s), problem.message);
-      continue;
+      this.sink.error(problem.code, this.valueRange(s), problem.message);
+      return undefined;
     }
-    values[s.name] = value;
-    sources[s.name] = { kind: 'script', decl: s, line: lineOf(s) };
+    return value;
   }
 
-  if (overrides !== undefined && overrides !== null) {
-    for (const key of Object.keys(overrides)) {
-      const raw = overrides[key];
-      if (raw === undefined) continue;
-      const decl = seen.get(key as SettingName);
-      const r = decl !== undefined ? valueRange(decl) : ZERO;
-      if (!isSettingName(key)) {
-        sink.add({
-          code: Codes.UnknownOverride, severity: 'error', origin: 'override', setting: key, range: ZERO,
-          message: `unknown setting \`${key}\` in the overrides; settings are ${SETTING_NAMES.join(', ')}`,
-        });
-        continue;
-      }
-      const v = normalizeOverride(key, raw);
-      const problem = typeof v === 'number' || typeof v === 'string' ? validateSetting(key, v) : validateSetting(key, NaN);
-      if (problem !== null) {
-        const message = typeof v === 'number' || typeof v === 'string'
-          ? problem.message
-          : `${key} must be ${key === 'model' ? 'a model name' : 'a number'} (got ${JSON.stringify(raw) ?? String(raw)})`;
-        sink.add({ code: problem.code, severity: 'error', origin: 'override', setting: key, range: r, message: `override of \`${key}\`: ${message}` });
-        continue;
-      }
-      values[key] = v;
-      sources[key] = { kind: 'override' };
-    }
+  private valueRange(s: SettingDecl): Range {
+    return rangeAt(this.lineStarts, s.valueStart, s.valueEnd);
   }
-  return { settings: values as unknown as Settings, sources };
+
+  private lineOf(s: SettingDecl): number {
+    return lineOfOffset(this.lineStarts, s.start) + 1;
+  }
 }
 
 function example(name: SettingName): string {

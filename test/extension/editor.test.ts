@@ -273,3 +273,15 @@ test('a typed space opens completion only after model, gogc, on and an allocatio
   assert.deepEqual(at('x = |\n'), []);
   assert.deepEqual(at('repeat |\n'), []);
 });
+
+test('a document answers diagnostics before its tree is built, the same ones the tree gives', () => {
+  const text = 'model go1.10\nx = new 24\nprint y\nrepeat 2 as k {\n  z = new 8\n}\n';
+  const doc = new EditorDocument(text);
+  const early = doc.checked; // diagnostics as you type: no tree yet
+  assert.equal(doc.model, 'go1.10');
+  assert.deepEqual(early.diagnostics.map((d) => d.code), ['GH1401', 'GH1902']); // unknown `y`, unused counter `k`
+  const tree = doc.compiled; // hover, completion, outline: the tree, once
+  assert.deepEqual(tree.diagnostics, early.diagnostics);
+  assert.equal(doc.checked, tree, 'once the tree exists, diagnostics come from it');
+  assert.equal(doc.compiled, tree, 'built once per document version');
+});

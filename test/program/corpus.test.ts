@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { compile, formatDiagnostics } from '../../src/program/index';
+import { compile, diagnose, formatDiagnostics } from '../../src/program/index';
 import { assertDiagnostics, type ExpectedDiagnostic } from './helpers';
 
 const root = join(process.cwd(), 'test', 'fixtures', 'scripts');
@@ -31,6 +31,7 @@ for (const f of brokenFiles) {
     const want = JSON.parse(readFileSync(join(broken, f.replace(/\.goheap$/, '.expected.json')), 'utf8')) as ExpectedDiagnostic[];
     const got = compile(text).diagnostics;
     assertDiagnostics(got, want, `${f}:\n${formatDiagnostics(text, got, f)}`);
+    assertDiagnostics(diagnose(text).diagnostics, want, `${f} (diagnose)`);
     assert.ok(want.length > 0, 'a broken script must report something');
   });
 }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { compile, formatDiagnostic, LineIndex, MAX_DIAGNOSTICS, type Stmt } from '../../src/program/index';
+import { compile, diagnose, formatDiagnostic, LineIndex, MAX_DIAGNOSTICS, type Stmt } from '../../src/program/index';
 import { rangeWithin } from '../../src/program/positions';
 import { rng } from './helpers';
 
@@ -90,6 +90,10 @@ function checkInvariants(text: string, label: string): void {
     assert.equal(s.line, index.lineAt(s.start), `${label}: statement line`);
   });
   for (const s of p.slots) assert.ok(rangeWithin(s.declRange, index), `${label}: slot range`);
+  // The streaming check gives exactly the same answers.
+  const d = diagnose(text, { procs: 2 });
+  assert.deepEqual(d.diagnostics, result.diagnostics, `${label}: diagnose differs from compile\n--- input\n${JSON.stringify(text)}`);
+  assert.deepEqual(d.settings, result.settings, `${label}: diagnose settings`);
 }
 
 test('random token soups', () => {

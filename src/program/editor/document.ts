@@ -3,20 +3,33 @@
  * throws), its line index, and offset/position conversion. Built once per document version and
  * shared by hover, completion, symbols and CodeLens.
  *
+ * The tree is built on first use: diagnostics as you type come from `diagnose` (the same answers,
+ * no tree kept), so a large file gets its squiggles without first building a tree nobody asked for.
+ *
  * Positions are 0-based line/column in UTF-16 code units (VS Code's convention); a position past
  * the end of a line or of the text is clamped.
  */
 
-import { compile, type CompileResult } from '../index';
+import { compile, diagnose, type CompileResult, type DiagnoseResult } from '../index';
 import { LineIndex, type Position, type Range } from '../positions';
 
 export class EditorDocument {
-  readonly compiled: CompileResult;
   readonly lines: LineIndex;
+  private tree: CompileResult | null = null;
+  private checkedOnly: DiagnoseResult | null = null;
 
   constructor(readonly text: string) {
-    this.compiled = compile(text);
     this.lines = new LineIndex(text);
+  }
+
+  /** The checked program (built on first use). */
+  get compiled(): CompileResult {
+    return (this.tree ??= compile(this.text));
+  }
+
+  /** Diagnostics and settings: from the program if it is built, else from a pass that keeps no tree. */
+  get checked(): DiagnoseResult {
+    return this.tree ?? (this.checkedOnly ??= diagnose(this.text));
   }
 
   get program() {
@@ -25,7 +38,7 @@ export class EditorDocument {
 
   /** The model the file asks for (its `model` setting, or the default). */
   get model() {
-    return this.compiled.settings.model;
+    return this.checked.settings.model;
   }
 
   offsetAt(p: Position): number {

@@ -11,8 +11,20 @@ export const RESULT = '@@bench-result ';
 const childMain = resolve(__dirname, 'childMain.ts');
 
 export function runInChild<T>(file: string, fn: string, args: unknown, timeoutMs = 600_000): Promise<ChildOutcome<T>> {
+  return collect(['--expose-gc', '--import', 'tsx', childMain, file, fn, JSON.stringify(args)], fn, timeoutMs);
+}
+
+/**
+ * Runs a bundled script (`node --expose-gc FILE JSON-ARGS`, no tsx loader: code as it ships; the
+ * loader costs a measurable share of a CPU-bound child here) that prints its RESULT line itself.
+ */
+export function runBundleInChild<T>(jsFile: string, args: unknown, timeoutMs = 600_000): Promise<ChildOutcome<T>> {
+  return collect(['--expose-gc', jsFile, JSON.stringify(args)], jsFile, timeoutMs);
+}
+
+function collect<T>(argv: string[], fn: string, timeoutMs: number): Promise<ChildOutcome<T>> {
   return new Promise((done) => {
-    const cp = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', childMain, file, fn, JSON.stringify(args)], {
+    const cp = spawn(process.execPath, argv, {
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: resolve(__dirname, '..', '..'),
     });

@@ -15,8 +15,8 @@
 import type { Program, Span, Stmt } from './ast';
 import { rangeAt, type Range } from './positions';
 import { check, Checker, internalError } from './checker';
-import { Codes, sortDiagnostics, type Diagnostic } from './diagnostics';
-import { parse } from './parser';
+import { Codes, MAX_DIAGNOSTICS, sortDiagnostics, type Diagnostic } from './diagnostics';
+import { CHUNK_TOKENS, parse } from './parser';
 import type { SettingOverrides, Settings } from './settings';
 
 export * from './ast';
@@ -64,9 +64,11 @@ export interface DiagnoseResult {
 /**
  * Parses and checks `text` one top-level statement at a time, dropping each once it is checked:
  * the diagnostics and settings `compile` gives, without the tree (a million-line script's tree
- * is ~400 MB; diagnostics as you type and `goheap check` need none of it). Never throws.
+ * is ~400 MB; diagnostics as you type and `goheap check` need none of it). Tokens are scanned in
+ * chunks of about `chunkTokens` (tests make them tiny to put a boundary after every statement).
+ * Never throws.
  */
-export function diagnose(text: string, overrides?: SettingOverrides): DiagnoseResult {
+export function diagnose(text: string, overrides?: SettingOverrides, chunkTokens = CHUNK_TOKENS): DiagnoseResult {
   let checker: Checker | null = null;
   let failure: { error: unknown } | null = null;
   const parsed = parse(text, (s, context) => {
@@ -80,7 +82,12 @@ export function diagnose(text: string, overrides?: SettingOverrides): DiagnoseRe
     } catch (error) {
       failure = { error };
     }
-  });
+  }, chunkTokens);
+  if (chunkTokens > 0 && parsed.diagnostics.length > MAX_DIAGNOSTICS) {
+    // Over the cap, which problems are kept depends on the order they were found in, and chunks
+    // interleave the lexer's with the parser's: scan the tokens at once, as compile does.
+    return diagnose(text, overrides, 0);
+  }
   let checked: Diagnostic[];
   if (parsed.diagnostics.some((d) => d.code === Codes.InternalError)) {
     checked = check(parsed.program, overrides); // the parser gave up: as compile does

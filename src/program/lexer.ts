@@ -3,7 +3,10 @@
  * so no backtracking hazards), one pass, never throws.
  *
  * Tokens live in parallel typed arrays (`TokenStream`) so a 1,000,000-line script costs a few
- * allocations, not millions. Newlines are tokens (statements end at the end of a line); a run of
+ * allocations, not millions. `lexChunks` scans the same tokens a chunk at a time into arrays it
+ * reuses: a chunk ends at a line end outside any `{ }` once it holds enough tokens, so a caller
+ * that is done with a chunk's statements when it reaches the chunk's end (the streaming parser)
+ * needs a few MB for tokens instead of ~14 bytes per token of the whole file. Newlines are tokens (statements end at the end of a line); a run of
  * blank or comment-only lines is one `Newline` token. Comments run from `#` to the end of the line.
  *
  * Invariants: the stream always ends with one Newline token and then one EOF token; every token's start/end offsets
@@ -37,8 +40,10 @@ export interface TokenStream {
   /** Token indexes of the String tokens, ascending, and their decoded values. */
   readonly stringTokens: readonly number[];
   readonly strings: readonly string[];
-  /** Offsets of the line starts. */
+  /** Offsets of the line starts (in a chunk: of the lines scanned so far). */
   readonly lineStarts: Int32Array;
+  /** A chunk that is not the last: it ends with a Newline token and an EOF token standing for "more follows". */
+  readonly more: boolean;
 }
 
 const MAX_SHOWN_LITERAL = 40;
@@ -154,9 +159,12 @@ class Lexer {
   private lineStart = 0;
   /** After `model`: scan the next token on this line as a raw Word. */
   private wordNext = false;
+  /** Brace depth (never below 0), for chunk boundaries. */
+  private depth = 0;
 
-  constructor(private readonly text: string, private readonly sink: DiagnosticSink) {
-    const cap = 64 + ((text.length * 0.4) | 0);
+  /** `chunkTokens` 0: one stream for the whole text; else chunks of about that many tokens. */
+  constructor(private readonly text: string, private readonly sink: DiagnosticSink, private readonly chunkTokens = 0) {
+    const cap = chunkTokens > 0 ? 64 + chunkTokens * 2 : 64 + ((text.length * 0.4) | 0);
     this.kinds = new Uint8Array(cap);
     this.starts = new Int32Array(cap);
     this.ends = new Int32Array(cap);
@@ -243,9 +251,15 @@ class Lexer {
     this.sink.error(code, this.rangeOf(start, end), msg);
   }
 
-  run(): TokenStream {
+  /** The next chunk (or the whole stream), or null after the last. */
+  run(): TokenStream | null {
     const text = this.text;
     const len = text.length;
+    if (this.i >= len && this.n > 0) return null; // the last chunk was handed out
+    this.n = 0;
+    this.strings = [];
+    this.stringTokens = [];
+    const chunk = this.chunkTokens > 0 ? this.chunkTokens : Infinity;
     this.lineStarts[0] = 0;
     while (this.i < len) {
       const c = text.charCodeAt(this.i);
@@ -261,6 +275,10 @@ class Lexer {
         if (last !== T.Newline) this.push(T.Newline, this.i, this.i);
         this.i += c === 13 && this.i + 1 < len && text.charCodeAt(this.i + 1) === 10 ? 2 : 1;
         this.newLine(this.i);
+        if (this.n >= chunk && this.depth === 0 && this.i < len) {
+          this.push(T.EOF, this.i, this.i);
+          return this.stream(true);
+        }
         continue;
       }
       if (cls === C_HASH) {
@@ -292,6 +310,8 @@ class Lexer {
       if (cls === C_SINGLE) {
         const start = this.i;
         this.i = start + 1;
+        if (c === 123) this.depth++;
+        else if (c === 125 && this.depth > 0) this.depth--;
         this.push(SINGLE_KIND[c] as TokenKind, start, start + 1);
         continue;
       }
@@ -307,6 +327,11 @@ class Lexer {
     }
     if (this.n === 0 || this.kinds[this.n - 1] !== T.Newline) this.push(T.Newline, len, len);
     this.push(T.EOF, len, len);
+    return this.stream(false);
+  }
+
+  private stream(more: boolean): TokenStream {
+    const text = this.text;
     return {
       text,
       count: this.n,
@@ -319,6 +344,7 @@ class Lexer {
       stringTokens: this.stringTokens,
       strings: this.strings,
       lineStarts: this.lineStarts.subarray(0, this.lineCount),
+      more,
     };
   }
 
@@ -623,7 +649,16 @@ export function stringValue(s: TokenStream, k: number): string {
 
 /** Scans `text` into a token stream, reporting lexical errors into `sink`. Never throws. */
 export function lex(text: string, sink: DiagnosticSink): TokenStream {
-  return new Lexer(text, sink).run();
+  return new Lexer(text, sink).run()!;
+}
+
+/**
+ * The same tokens as `lex`, a chunk of about `chunkTokens` at a time (more when a block is open):
+ * each call returns the next chunk, written over the arrays of the one before; null after the last.
+ */
+export function lexChunks(text: string, sink: DiagnosticSink, chunkTokens: number): () => TokenStream | null {
+  const lexer = new Lexer(text, sink, Math.max(1, chunkTokens));
+  return () => lexer.run();
 }
 
 /** A token as plain data, for tests and tooling (syntax highlighting, hovers). */

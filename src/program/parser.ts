@@ -7,6 +7,11 @@
  * as a block (its statements are checked for errors, then discarded), so braces stay balanced
  * and errors inside still surface. At most one syntax error is reported per line.
  *
+ * Streaming: with a handler, each top-level statement is handed over as soon as it is parsed and
+ * not kept, and the tokens come from `lexChunks` a chunk at a time. A chunk ends at a line end
+ * outside any block, so the parser moves to the next chunk only between top-level statements,
+ * where it holds no token index; everything it keeps refers to text offsets.
+ *
  * Guards: blocks nest at most MAX_BLOCK_DEPTH deep, expressions at most MAX_EXPR_DEPTH (parens,
  * unary operators) and MAX_EXPR_HEIGHT (tree height, e.g. a long `+` chain) — beyond that one
  * GH1107 is reported and the construct skipped without recursion, so neither the parser nor the
@@ -20,8 +25,8 @@ import type {
   IntLit, LValue, OnStmt, PrintStmt, Program, RepeatStmt, SettingDecl, Span, Stmt, VarRef,
 } from './ast';
 import { Codes as Codes_, DiagnosticSink, type Diagnostic, type DiagnosticCode } from './diagnostics';
-import { INVALID_LITERAL, KEYWORD_LIST, lex, literalValue, shortLiteral, stringValue, type TokenStream } from './lexer';
-import { lineOfOffset, rangeAt, type Range } from './positions';
+import { INVALID_LITERAL, KEYWORD_LIST, lex, lexChunks, literalValue, shortLiteral, stringValue, type TokenStream } from './lexer';
+import { LineIndex, lineOfOffset, rangeAt, type Range } from './positions';
 import { DEFAULT_SETTINGS, type SettingName } from './settings';
 import { didYouMean } from './suggest';
 import {
@@ -87,7 +92,7 @@ class Parser {
   private h = 0;
   private lastErrorLine = -1;
   private sawStatement = false;
-  private readonly kinds: Uint8Array;
+  private kinds: Uint8Array;
   private readonly lineStarts: Int32Array;
   private readonly text: string;
   private readonly settings: SettingDecl[] = [];
@@ -104,11 +109,30 @@ class Parser {
   private unclosedReported = false;
   private lineHint = 0;
 
-  constructor(private readonly ts: TokenStream, private readonly sink: DiagnosticSink, private readonly handler: TopLevelHandler | null) {
+  /**
+   * `lineStarts`: of the whole text. `nextChunk`: when `ts` is one chunk of the tokens, gives the
+   * next one (see `lexChunks`); it is called only between top-level statements, where no token
+   * index is held.
+   */
+  constructor(
+    private ts: TokenStream, private readonly sink: DiagnosticSink, private readonly handler: TopLevelHandler | null,
+    lineStarts: Int32Array, private readonly nextChunk: (() => TokenStream | null) | null,
+  ) {
     this.kinds = ts.kinds;
     this.text = ts.text;
-    this.lineStarts = ts.lineStarts;
+    this.lineStarts = lineStarts;
     this.context = { lineStarts: this.lineStarts, settings: this.settings };
+  }
+
+  /** At the EOF of a chunk: moves on to the next chunk. False at the end of the text. */
+  private advanceChunk(): boolean {
+    if (!this.ts.more || this.nextChunk === null) return false;
+    const next = this.nextChunk();
+    if (next === null) return false;
+    this.ts = next;
+    this.kinds = next.kinds;
+    this.k = 0;
+    return true;
   }
 
   // ---- tokens and ranges
@@ -206,8 +230,12 @@ class Parser {
 
   parseProgram(): Program {
     const body: Stmt[] = [];
-    while (this.kind() !== T.EOF) {
+    for (;;) {
       const kd = this.kind();
+      if (kd === T.EOF) {
+        if (this.advanceChunk()) continue;
+        break;
+      }
       if (kd === T.Newline) {
         this.k++;
         continue;
@@ -245,7 +273,7 @@ class Parser {
       slots: [],
       effective: DEFAULT_SETTINGS,
       lineStarts: this.lineStarts,
-      lineCount: this.ts.lineStarts.length,
+      lineCount: this.lineStarts.length,
       brokenNames: [...this.brokenNames],
       hasSyntaxErrors: this.sink.list.length > 0,
     };
@@ -929,16 +957,25 @@ function numberStatements(list: Stmt[], out: Stmt[]): void {
   }
 }
 
+/** Tokens per chunk when statements are handed over: token arrays of ~1 MB, reused. */
+export const CHUNK_TOKENS = 1 << 16;
+
 /**
  * Parses a script. Never throws: problems are returned as diagnostics (syntax only; see `check`).
- * With a `handler`, top-level statements go to it as they are parsed and are not kept.
+ * With a `handler`, top-level statements go to it as they are parsed and are not kept, and the
+ * tokens are scanned in chunks of about `chunkTokens` (0: all at once).
  */
-export function parse(text: string, handler: TopLevelHandler | null = null): ParseResult {
+export function parse(text: string, handler: TopLevelHandler | null = null, chunkTokens = CHUNK_TOKENS): ParseResult {
   const sink = new DiagnosticSink();
-  let ts: TokenStream;
   try {
-    ts = lex(text, sink);
-    const program = new Parser(ts, sink, handler).parseProgram();
+    let program: Program;
+    if (handler !== null && chunkTokens > 0) {
+      const next = lexChunks(text, sink, chunkTokens);
+      program = new Parser(next()!, sink, handler, new LineIndex(text).starts, next).parseProgram();
+    } else {
+      const ts = lex(text, sink);
+      program = new Parser(ts, sink, handler, ts.lineStarts, null).parseProgram();
+    }
     return { program, diagnostics: sink.list };
   } catch (e) {
     // A bug in the front end must not take the editor down; report it as a diagnostic.

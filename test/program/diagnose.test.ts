@@ -10,7 +10,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { compile, DEFAULT_SETTINGS, diagnose, parse, type SettingOverrides, type Stmt } from '../../src/program/index';
+import { compile, DEFAULT_SETTINGS, diagnose, LineIndex, parse, type SettingOverrides, type Stmt } from '../../src/program/index';
+import { DiagnosticSink } from '../../src/program/diagnostics';
+import { lex, lexChunks, type TokenStream } from '../../src/program/lexer';
+import { CHUNK_TOKENS } from '../../src/program/parser';
+import { T } from '../../src/program/tokens';
 import { assertDiagnostics } from './helpers';
 
 function scripts(dir: string): string[] {
@@ -36,10 +40,13 @@ for (const f of files) {
     const text = readFileSync(f, 'utf8');
     for (const o of OVERRIDES) {
       const c = compile(text, o);
-      const d = diagnose(text, o);
-      assert.deepEqual(d.diagnostics, c.diagnostics, `overrides ${JSON.stringify(o)}`);
-      assert.deepEqual(d.settings, c.settings);
-      assert.equal(d.ok, c.ok);
+      // Token chunks as shipped, a boundary at every top-level line end, and no chunks.
+      for (const chunk of [CHUNK_TOKENS, 1, 0]) {
+        const d = diagnose(text, o, chunk);
+        assert.deepEqual(d.diagnostics, c.diagnostics, `overrides ${JSON.stringify(o)}, chunks of ${chunk}`);
+        assert.deepEqual(d.settings, c.settings);
+        assert.equal(d.ok, c.ok);
+      }
     }
   });
 }
@@ -83,4 +90,52 @@ test('a name whose assignment failed to parse later in the file is not reported 
     // Only the syntax error (GH1103, expected an expression); no GH1401 "unknown variable" for `z`.
     assert.deepEqual(r.diagnostics.map((d) => [d.code, d.range.start.line]), [['GH1103', 1]]);
   }
+});
+
+/** Tokens of a stream as [kind, start, end, id-or-flag-or-string], for comparison. */
+function tokens(ts: TokenStream, dropSentinel: boolean): unknown[] {
+  const out: unknown[] = [];
+  let str = 0;
+  for (let k = 0; k < ts.count; k++) {
+    if (dropSentinel && ts.more && k === ts.count - 1) {
+      assert.equal(ts.kinds[k], T.EOF, 'a chunk that is not the last ends with an EOF token');
+      assert.equal(ts.kinds[k - 1], T.Newline, 'and a line end before it');
+      continue;
+    }
+    const extra = ts.kinds[k] === T.Ident ? ts.names[ts.ids[k]] : ts.kinds[k] === T.Int ? ts.flags[k]
+      : ts.kinds[k] === T.String ? ts.strings[str++] : null;
+    out.push([ts.kinds[k], ts.starts[k], ts.ends[k], extra]);
+  }
+  return out;
+}
+
+test('chunked scanning gives the tokens, diagnostics and line starts of one scan, at any chunk size', () => {
+  let boundaries = 0;
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    const sink = new DiagnosticSink();
+    const whole = lex(text, sink);
+    assert.deepEqual(whole.lineStarts, new LineIndex(text).starts, `${f}: line starts`);
+    for (const chunk of [1, 7, 64]) {
+      const s2 = new DiagnosticSink();
+      const next = lexChunks(text, s2, chunk);
+      const got: unknown[] = [];
+      for (let ts = next(); ts !== null; ts = next()) {
+        got.push(...tokens(ts, true));
+        if (ts.more) boundaries++;
+      }
+      assert.deepEqual(got, tokens(whole, false), `${f}: chunks of ${chunk}`);
+      assert.deepEqual(s2.list, sink.list, `${f}: lexical diagnostics`);
+    }
+  }
+  assert.ok(boundaries > 500, `only ${boundaries} chunk boundaries exercised`);
+});
+
+test('a chunk does not end inside a block: an open `{` keeps the rest of the file in one chunk', () => {
+  const text = 'x = new 8\nrepeat 3 {\n  y = new 8\n  print y\n}\nprint x\nrepeat 2 {\n  gc\n';
+  const next = lexChunks(text, new DiagnosticSink(), 1);
+  const firstLines: number[] = [];
+  for (let ts = next(); ts !== null; ts = next()) firstLines.push(new LineIndex(text).lineAt(ts.starts[0]));
+  // Chunks start at lines 1 (x), 2 (the first repeat, through its `}`), 6 (print x), 7 (the unclosed repeat to the end).
+  assert.deepEqual(firstLines, [0, 1, 5, 6]);
 });

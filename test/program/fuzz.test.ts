@@ -90,10 +90,13 @@ function checkInvariants(text: string, label: string): void {
     assert.equal(s.line, index.lineAt(s.start), `${label}: statement line`);
   });
   for (const s of p.slots) assert.ok(rangeWithin(s.declRange, index), `${label}: slot range`);
-  // The streaming check gives exactly the same answers.
-  const d = diagnose(text, { procs: 2 });
-  assert.deepEqual(d.diagnostics, result.diagnostics, `${label}: diagnose differs from compile\n--- input\n${JSON.stringify(text)}`);
-  assert.deepEqual(d.settings, result.settings, `${label}: diagnose settings`);
+  // The streaming check gives exactly the same answers, with the shipped token chunks and with a
+  // chunk boundary at every top-level line end.
+  for (const chunk of [undefined, 1]) {
+    const d = diagnose(text, { procs: 2 }, chunk);
+    assert.deepEqual(d.diagnostics, result.diagnostics, `${label}: diagnose (chunks ${chunk}) differs from compile\n--- input\n${JSON.stringify(text)}`);
+    assert.deepEqual(d.settings, result.settings, `${label}: diagnose settings`);
+  }
 }
 
 test('random token soups', () => {

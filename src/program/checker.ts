@@ -25,7 +25,7 @@ import { applyIntOp as applyIntOp_, formatBytes, isFault as isFault_, type IntOp
 import type {
   AssignStmt, Expr, FactExpr, IndexExpr, FieldExpr, IntLit, Program, RepeatStmt, SettingDecl, Slot, Span, Stmt, ValueType, VarRef,
 } from './ast';
-import { Codes as Codes_, DiagnosticSink, sortDiagnostics, type Diagnostic } from './diagnostics';
+import { Codes as Codes_, DiagnosticSink, MAX_DIAGNOSTICS, sortDiagnostics, type Diagnostic } from './diagnostics';
 import { factField, factFunction, FACT_FUNCTIONS, SPAN_STATES, type FactField } from './facts';
 import { abs as abs_, FlowState, join as join_, NIL as NIL_, UNKNOWN as UNKNOWN_, type Abs } from './flow';
 import { rangeAt as rangeAt_, lineOfOffset as lineOfOffset_, type Range } from './positions';
@@ -462,7 +462,8 @@ export class Checker {
     if (!runsAtLeastOnce) this.flow.undo(m);
     if (counterSlot >= 0) {
       this.counters.delete(s.counter!.name);
-      if (!this.used[counterSlot]) this.unusedCounters.push(s.counter!);
+      // Past the cap another warning changes nothing (the cap note is a warning already or stays an error).
+      if (!this.used[counterSlot] && this.unusedCounters.length <= MAX_DIAGNOSTICS) this.unusedCounters.push(s.counter!);
     }
   }
 

@@ -44,6 +44,15 @@ test('go1.5 gctrace lines use that era\'s format', () => {
   assert.match(r.out, /^gc #1 @0\.000s 0%: 0\+0\+0\+0\+0 ms clock/m);
 });
 
+test('with GOGC off, go1.10 and go1.14 print the goal ^uint64(0)>>20 = 2^44-1 MB, as gcSetTriggerRatio leaves it', () => {
+  const f = script('gogc off\nx = new 8\ngc\nprint x\n');
+  for (const model of ['go1.10', 'go1.14']) {
+    const r = goheap(['run', f, '--model', model]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^gc 1 @\d+\.\d{3}s 0%: .* MB, 17592186044415 MB goal, 1 P \(forced\)$/m, model);
+  }
+});
+
 test('--json gives allocations, stacks, spans and memstats with Go names', () => {
   const f = script('model go1.14\nx = new 24\ns = stackalloc 8KB\nb = new 40000 noscan\n');
   const r = goheap(['run', f, '--json']);

@@ -6,6 +6,11 @@
  * and `zeroedBase` (everything at or above it in the arena has never been handed out, so it is
  * already zero).
  *
+ * The span map is Go's `spans [pagesPerArena]*mspan`, kept compactly: while one span (or none)
+ * covers every page of the arena it is that one reference (`whole`); the 8192 entries exist only
+ * once a span covers part of the arena. A 1 TB span then costs 16384 references, not 134M
+ * entries (1 GB) and 134M stores.
+ *
  * Invariants: every page of an in-use or manual span maps to it; a pageInUse bit is set exactly
  * on the first page of each in-use (not manual) span; zeroedBase only grows.
  */
@@ -13,12 +18,37 @@ import { _PageSize, heapArenaBytes, pagesPerArena } from './constants';
 import type { mspan } from './mspan';
 
 export class heapArena {
-  readonly spans: (mspan | null)[] = new Array<mspan | null>(pagesPerArena).fill(null);
+  /** spans[i] per page, or null while `whole` stands for every page. */
+  private map: (mspan | null)[] | null = null;
+  private whole: mspan | null = null;
   readonly pageInUse = new Uint8Array(pagesPerArena / 8);
   readonly pageMarks = new Uint8Array(pagesPerArena / 8);
   /** Offset within the arena below which pages may be dirty. */
   zeroedBase = 0;
   constructor(readonly base: number) {}
+
+  /** `spans[i]`: the span page i of the arena maps to. */
+  spanAt(i: number): mspan | null {
+    return this.map === null ? this.whole : this.map[i];
+  }
+
+  /** spans[i] = s for i in [from, to). */
+  setSpans(from: number, to: number, s: mspan | null): void {
+    if (from === 0 && to === pagesPerArena) {
+      this.map = null;
+      this.whole = s;
+      return;
+    }
+    if (this.map === null) this.map = new Array<mspan | null>(pagesPerArena).fill(this.whole);
+    for (let i = from; i < to; i++) this.map[i] = s;
+  }
+
+  /** Every page in [from, to) maps to `s`. */
+  mapsTo(from: number, to: number, s: mspan): boolean {
+    if (this.map === null) return this.whole === s;
+    for (let i = from; i < to; i++) if (this.map[i] !== s) return false;
+    return true;
+  }
 }
 
 /** The heap's arenas, indexed by arena number from the first arena hint (`mheap.arenas`). */
@@ -49,19 +79,41 @@ export class heapArenaIndex {
   }
 
   setSpans(base: number, npages: number, s: mspan | null): void {
+    const covered = this.eachArenaRange(base, npages, (a, from, to) => {
+      a.setSpans(from, to, s);
+      return true;
+    });
+    if (!covered) throw new Error(`setSpans: [${base}, +${npages} pages) is not inside the heap's arenas`);
+  }
+
+  /** Every page of [base, base+npages) is in an arena and maps to `s`. */
+  mapsTo(base: number, npages: number, s: mspan): boolean {
+    return this.eachArenaRange(base, npages, (a, from, to) => a.mapsTo(from, to, s));
+  }
+
+  /**
+   * Calls `f` with each arena [base, base+npages) touches and the page range inside it, while `f`
+   * returns true. False if `f` said so or a page is outside every arena.
+   */
+  private eachArenaRange(base: number, npages: number, f: (a: heapArena, from: number, to: number) => boolean): boolean {
     let p = base;
     let left = npages;
     while (left > 0) {
-      const a = this.arenaOf(p)!;
-      let i = (p - a.base) / _PageSize;
-      for (; i < pagesPerArena && left > 0; i++, left--, p += _PageSize) a.spans[i] = s;
+      const a = this.arenaOf(p);
+      if (a === undefined) return false;
+      const from = (p - a.base) / _PageSize;
+      const to = Math.min(pagesPerArena, from + left);
+      if (!f(a, from, to)) return false;
+      left -= to - from;
+      p += (to - from) * _PageSize;
     }
+    return true;
   }
 
   spanOf(addr: number): mspan | null {
     const a = this.arenaOf(addr);
     if (a === undefined) return null;
-    const s = a.spans[Math.floor((addr - a.base) / _PageSize)];
+    const s = a.spanAt(Math.floor((addr - a.base) / _PageSize));
     if (s === null || s.state === 'mSpanDead' || s.state === 'mSpanFree' || addr < s.startAddr || addr >= s.end()) return null;
     return s;
   }

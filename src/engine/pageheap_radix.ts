@@ -252,12 +252,10 @@ export class radixPageHeap implements PageHeap {
     for (const v of this.pages.checkInvariants()) out.push(`pageAlloc: ${v}`);
     for (const s of h.allspans) {
       if (s.state !== 'mSpanInUse' && s.state !== 'mSpanManual') continue;
-      for (let i = 0; i < s.npages; i++) {
-        const a = this.arenas.arenaOf(s.startAddr + i * _PageSize);
-        if (a === undefined || a.spans[(s.startAddr + i * _PageSize - a.base) / _PageSize] !== s) {
-          out.push(`span map: page ${i} of ${s.state} span ${hex(s.startAddr)} maps elsewhere`);
-          break;
-        }
+      if (!this.arenas.mapsTo(s.startAddr, s.npages, s)) {
+        let i = 0;
+        while (i < s.npages && this.arenas.spanOf(s.startAddr + i * _PageSize) === s) i++;
+        out.push(`span map: page ${i} of ${s.state} span ${hex(s.startAddr)} maps elsewhere`);
       }
       const a = this.arenas.arenaOf(s.startAddr)!;
       const pi = (s.startAddr - a.base) / _PageSize;

@@ -33,7 +33,7 @@ export interface LineResult {
   readonly message?: string;
 }
 
-type HitTest = (hits: number) => boolean;
+export type HitTest = (hits: number) => boolean;
 type LogPart = string | CompiledExpr;
 
 interface LineBreakpoint {
@@ -243,7 +243,8 @@ function formatLogValue(it: Interpreter, e: CompiledExpr & { ok: true }): string
   return v.ok ? showValue(v.value, e.type) : `<${v.message}>`;
 }
 
-function parseHitCondition(text: string): HitTest | null {
+/** A DAP hit condition: `N` or `>= N` (from the Nth hit on), `> N`, `== N`, `% N`; null when malformed. */
+export function parseHitCondition(text: string): HitTest | null {
   const m = /^\s*(>=|>|==|=|%)?\s*([0-9]+)\s*$/.exec(text);
   if (m === null) return null;
   const n = Number(m[2]);

@@ -7,6 +7,11 @@
  * and says what changed in words ("span 0xc000180000 (class 5, 1 page): state mSpanInUse →
  * mSpanDead").
  *
+ * A watch may have a condition (a script expression over variables and heap facts, evaluated when
+ * the watched values change, at the statement boundary where the change is seen) and a hit count
+ * (`N`, `>= N`, `> N`, `== N`, `% N`: which changes stop), as line breakpoints have. Reverse
+ * continue applies conditions, not hit counts (as for line breakpoints).
+ *
  * Invariants: `arm(it)` binds every watch to the mspan of `it` with its id (or none: the span is
  * dead, or not created yet — then it is looked up once the engine has created that many spans)
  * and records the values that later changes are measured against; `check` compares, and on a
@@ -17,6 +22,8 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { mspan } from '../engine/mspan';
 import type { Interpreter } from '../program/interpreter';
 import { findSpan } from '../program/heapsnapshot';
+import { parseHitCondition, type HitTest } from './breakpoints';
+import { evaluate, type CompiledExpr } from './expressions';
 import { hex } from './values';
 import type { Variables } from './variables';
 
@@ -43,6 +50,10 @@ interface Watch {
   /** Whether `span` has been looked up for the bound interpreter (a span not created yet is not). */
   bound: boolean;
   values: Values;
+  readonly condition: (CompiledExpr & { ok: true }) | null;
+  readonly hit: HitTest | null;
+  /** Changes that passed the condition, going forward. */
+  hits: number;
 }
 
 const DEAD: Values = { state: 'mSpanDead', allocCount: 0, sweepgen: 0, allocated: false };
@@ -97,8 +108,11 @@ function read(s: mspan | null, addr: number): Values {
   return { state: s.state, allocCount: s.allocCount, sweepgen: s.sweepgen, allocated };
 }
 
-/** Compare each watch with its recorded values; report and record what changed. */
-function changes(ws: readonly Watch[], it: Interpreter): { ids: number[]; description: string } | null {
+/**
+ * Compare each watch with its recorded values; record what changed and report the changes that
+ * pass the watch's condition and (going forward) its hit count.
+ */
+function changes(ws: readonly Watch[], it: Interpreter, reverse: boolean): { ids: number[]; description: string } | null {
   let ids: number[] | null = null;
   const parts: string[] = [];
   for (const w of ws) {
@@ -116,6 +130,14 @@ function changes(ws: readonly Watch[], it: Interpreter): { ids: number[]; descri
     if (now.state !== 'mSpanDead' && now.allocCount !== was.allocCount) what.push(`allocCount ${was.allocCount} → ${now.allocCount}`);
     if (now.state !== 'mSpanDead' && now.sweepgen !== was.sweepgen) what.push(`sweepgen ${was.sweepgen} → ${now.sweepgen}`);
     w.values = now;
+    if (w.condition !== null) {
+      const v = evaluate(it, w.condition.expr);
+      if (!v.ok || v.value !== true) continue;
+    }
+    if (!reverse) {
+      w.hits++;
+      if (w.hit !== null && !w.hit(w.hits)) continue;
+    }
     (ids ??= []).push(w.bp);
     parts.push(`${w.label}: ${what.join(', ')}`);
   }
@@ -149,27 +171,41 @@ export class DataBreakpoints {
     const s = findSpan(it.heap.h, spanId);
     if (s === null) return { id, verified: false, message: `no live span has id ${spanId} now` };
     if (this.boundTo !== null && this.boundTo !== it) this.arm(it);
-    this.spanWatches.push({ bp: id, spanId, addr: 0, label: spanLabel(s), span: s, bound: true, values: read(s, 0) });
+    this.spanWatches.push({ bp: id, spanId, addr: 0, label: spanLabel(s), span: s, bound: true, values: read(s, 0), condition: null, hit: null, hits: 0 });
     this.boundTo = it;
     return { id, verified: true };
   }
 
-  /** Replaces every data breakpoint; each result says whether it is set and, if not, why. */
-  set(reqs: readonly { dataId: string; condition?: string; hitCondition?: string }[], it: Interpreter): { id: number; verified: boolean; message?: string }[] {
+  /**
+   * Replaces every data breakpoint; each result says whether it is set and, if not, why.
+   * `compile` compiles a condition as a script expression at the end of the script.
+   */
+  set(reqs: readonly { dataId: string; condition?: string; hitCondition?: string }[], it: Interpreter, compile: (condition: string) => CompiledExpr): { id: number; verified: boolean; message?: string }[] {
     this.watches = [];
     if (this.spanWatches.length > 0) this.arm(it);
     else this.boundTo = null;
     return reqs.map((r) => {
       const id = this.nextId++;
-      if ((r.condition ?? '').trim() !== '' || (r.hitCondition ?? '').trim() !== '') return { id, verified: false, message: 'data breakpoints on spans take no condition or hit count; they break on every change' };
       const m = /^(?:span:(\d+)|object:(\d+):(\d+))$/.exec(r.dataId);
       if (m === null) return { id, verified: false, message: `\`${r.dataId}\` is not a span or object of this debugger` };
       const spanId = Number(m[1] ?? m[3]);
       const addr = m[2] === undefined ? 0 : Number(m[2]);
       const s = findSpan(it.heap.h, spanId);
       if (s === null) return { id, verified: false, message: `no live span has id ${spanId} now` };
+      let condition: (CompiledExpr & { ok: true }) | null = null;
+      if ((r.condition ?? '').trim() !== '') {
+        const c = compile(r.condition!);
+        if (!c.ok) return { id, verified: false, message: `condition: ${c.message}` };
+        if (c.type !== 'bool') return { id, verified: false, message: `condition must be a boolean (\`${r.condition!.trim()}\` is ${c.type})` };
+        condition = c;
+      }
+      let hit: HitTest | null = null;
+      if ((r.hitCondition ?? '').trim() !== '') {
+        hit = parseHitCondition(r.hitCondition!);
+        if (hit === null) return { id, verified: false, message: `hit count \`${r.hitCondition}\`: write N, >= N, > N, == N or % N` };
+      }
       const label = addr === 0 ? spanLabel(s) : `object ${hex(addr)} in ${spanLabel(s)}`;
-      this.watches.push({ bp: id, spanId, addr, label, span: s, bound: true, values: read(s, addr) });
+      this.watches.push({ bp: id, spanId, addr, label, span: s, bound: true, values: read(s, addr), condition, hit, hits: 0 });
       this.boundTo = it;
       return { id, verified: true };
     });
@@ -196,7 +232,7 @@ export class DataBreakpoints {
   /** The watches whose values changed since the last arm/check, in words; null when none. */
   check(it: Interpreter): { ids: number[]; description: string } | null {
     if (this.boundTo !== it) this.arm(it);
-    return changes(this.all(), it);
+    return changes(this.all(), it, false);
   }
 
   /**
@@ -208,6 +244,6 @@ export class DataBreakpoints {
    */
   scanner(): { check(it: Interpreter): { ids: number[]; description: string } | null } {
     const ws: Watch[] = this.all().map((w) => ({ ...w, span: null, bound: false, values: DEAD }));
-    return { check: (it: Interpreter) => changes(ws, it) };
+    return { check: (it: Interpreter) => changes(ws, it, true) };
   }
 }

@@ -168,7 +168,7 @@ export class GoHeapSession extends DebugSession {
     bps.setLines(this.lineRequests);
     bps.setFunctions(this.functionRequests, c.settings.model);
     bps.setFilters(this.filterRequests);
-    if (this.dataRequests.length > 0) runner.data.set(this.dataRequests, runner.it);
+    if (this.dataRequests.length > 0) runner.data.set(this.dataRequests, runner.it, (cond) => compileExpression(config.text, config.overrides, c.program, -1, cond));
     return { config, program: c.program, settings: c.settings, bps, runner, tracker };
   }
 
@@ -432,7 +432,7 @@ export class GoHeapSession extends DebugSession {
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
     this.dataRequests = args.breakpoints;
     const l = this.loaded;
-    const res = l === null ? args.breakpoints.map(() => ({ verified: false, message: 'the script is not loaded yet' })) : l.runner.data.set(args.breakpoints, l.runner.it);
+    const res = l === null ? args.breakpoints.map(() => ({ verified: false, message: 'the script is not loaded yet' })) : l.runner.data.set(args.breakpoints, l.runner.it, (cond) => compileExpression(l.config.text, l.config.overrides, l.program, -1, cond));
     response.body = { breakpoints: res };
     this.sendResponse(response);
   }

@@ -73,10 +73,13 @@ test('data breakpoint on a `span 0x...` expression and on a span in Variables; b
     const none = await story.dc.dataBreakpointInfoRequest({ name: 'n' });
     assert.equal(none.body.dataId, null);
     assert.match(none.body.description, /only spans and heap objects/);
-    const set = await story.dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId! }, { dataId: 'span:99999' }, { dataId: 'nonsense' }, { dataId: info.body.dataId!, condition: 'x > 1' }] });
-    assert.deepEqual(set.body.breakpoints.map((b) => b.verified), [true, false, false, false]);
+    const set = await story.dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId! }, { dataId: 'span:99999' }, { dataId: 'nonsense' }, { dataId: info.body.dataId!, condition: 'n +' }, { dataId: info.body.dataId!, condition: 'n + 1' }, { dataId: info.body.dataId!, hitCondition: 'often' }] });
+    assert.deepEqual(set.body.breakpoints.map((b) => b.verified), [true, false, false, false, false, false]);
     assert.match(set.body.breakpoints[1].message ?? '', /no live span has id 99999/);
     assert.match(set.body.breakpoints[2].message ?? '', /not a span or object/);
+    assert.match(set.body.breakpoints[3].message ?? '', /^condition: /);
+    assert.match(set.body.breakpoints[4].message ?? '', /condition must be a boolean \(`n \+ 1` is int\)/);
+    assert.match(set.body.breakpoints[5].message ?? '', /hit count `often`/);
     const s1 = await story.motion('continue');
     assert.equal(s1.body.reason, 'data breakpoint');
     assert.match(s1.body.description ?? '', /^data breakpoint: span 0xc[0-9a-f]+ \(class \d+, 1 page\): allocCount 1 → 2/);
@@ -87,6 +90,31 @@ test('data breakpoint on a `span 0x...` expression and on a span in Variables; b
     await end;
   } finally {
     await story.close();
+  }
+});
+
+test('data breakpoints with a hit count and with a condition stop only on the changes they select', async () => {
+  // x's span (32-byte class: 256 objects per 8 KB span in go1.10) gets one more object per
+  // iteration, so its allocCount goes 1 → 2 → ... → 7, one change per statement boundary.
+  const loop = 'model go1.10\nx = new 32\nrepeat 6 as i {\n  y = new 32\n}\nprint "end"\n';
+  for (const [bp, want] of [
+    [{ hitCondition: '3' }, 'allocCount 3 → 4'], // the third change
+    [{ condition: 'span(x).allocCount == 5' }, 'allocCount 4 → 5'], // the first change where it holds
+    [{ condition: 'span(x).allocCount >= 3', hitCondition: '% 2' }, 'allocCount 3 → 4'], // 2nd, 4th... change passing the condition
+  ] as const) {
+    const { story } = await Story.launch(loop);
+    try {
+      await story.motion('next'); // x = new 32 done
+      const addr = (await story.value('x')).split(' ')[0];
+      const info = await story.dc.dataBreakpointInfoRequest({ name: `span ${addr}` });
+      const set = await story.dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, ...bp }] });
+      assert.equal(set.body.breakpoints[0].verified, true, JSON.stringify(set.body.breakpoints[0]));
+      const s1 = await story.motion('continue');
+      assert.equal(s1.body.reason, 'data breakpoint', JSON.stringify(bp));
+      assert.match(s1.body.description ?? '', new RegExp(`: ${want} `), JSON.stringify(bp));
+    } finally {
+      await story.close();
+    }
   }
 });
 

@@ -163,6 +163,16 @@ export class DataBreakpoints {
     return this.spanWatches.length === 0 ? this.watches : this.watches.concat(this.spanWatches);
   }
 
+  /**
+   * After a restart of the same script with the same settings: the views' span watches of the
+   * session before (span ids mean the same spans in a deterministic replay). They bind as the
+   * new run creates their spans, so a span's creation is their first stop.
+   */
+  adoptSpanWatches(before: DataBreakpoints): void {
+    for (const w of before.spanWatches) this.spanWatches.push({ ...w, span: null, bound: false, values: DEAD, hits: 0 });
+    this.nextId = Math.max(this.nextId, before.nextId);
+  }
+
   /** goheap/breakOnSpan: one more span watch, beside the data breakpoints VS Code set. */
   addSpanWatch(spanId: number, it: Interpreter): { id: number; verified: boolean; message?: string } {
     const existing = this.spanWatches.find((w) => w.spanId === spanId);

@@ -11,6 +11,7 @@
  * names them) above the script frame. Their source is a generated page (runtimesource.ts).
  */
 import { basename } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import {
   DebugSession, Event, InitializedEvent, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Handles,
 } from '@vscode/debugadapter';
@@ -193,6 +194,9 @@ export class GoHeapSession extends DebugSession {
       this.sendErrorResponse(response, { id: 1002, format: loaded, showUser: true });
       return;
     }
+    // The views' span watches stay when the script and its settings are the same (ids then name
+    // the same spans); after an edit they would name others, so they go.
+    if (loaded.config.text === old.config.text && isDeepStrictEqual(loaded.settings, old.settings)) loaded.runner.data.adoptSpanWatches(old.runner.data);
     this.loaded = loaded;
     this.sendResponse(response);
     this.begin();

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { writeFileSync } from 'node:fs';
 import { Story } from './story';
 
 const script = `model go1.10
@@ -137,6 +138,35 @@ test('goheap/breakOnSpan (the views): a span watch that VS Code replacing its ow
     const missing = await story.custom<{ verified: boolean; message?: string }>('goheap/breakOnSpan', { span: 99999 });
     assert.deepEqual(missing, { verified: false, message: 'no live span has id 99999 now' });
     await assert.rejects(story.custom('goheap/breakOnSpan', { span: 'x' }), /`span` must be a span id/);
+  } finally {
+    await story.close();
+  }
+});
+
+test('goheap/breakOnSpan survives a restart of the same script: the new run stops at the span\'s creation, then at its next change', async () => {
+  const { story } = await Story.launch(script);
+  try {
+    await story.motion('next'); // x = new 32 done; before line 3
+    const addr = (await story.value('x')).split(' ')[0];
+    const spanId = Number(/^span:(\d+)$/.exec((await story.dc.dataBreakpointInfoRequest({ name: `span ${addr}` })).body.dataId ?? '')![1]);
+    assert.deepEqual(await story.custom('goheap/breakOnSpan', { span: spanId }), { verified: true });
+    const entry = story.nextStop();
+    await story.dc.restartRequest({});
+    assert.equal((await entry).body.reason, 'entry');
+    const born = await story.motion('continue');
+    assert.equal(born.body.reason, 'data breakpoint');
+    assert.match(born.body.description ?? '', new RegExp(`^data breakpoint: span ${addr} \\(class \\d+, 1 page\\): state mSpanDead → mSpanInUse`));
+    assert.equal((await story.where()).line, 3, 'line 2 made the span: the stop is before line 3');
+    const next = await story.motion('continue');
+    assert.match(next.body.description ?? '', /allocCount 1 → 2 \(before line 5\)/);
+    // After an edit the ids could name other spans: the watch goes, and the run goes to the end.
+    writeFileSync(story.program, script + '# edited\n');
+    const entry2 = story.nextStop();
+    await story.dc.restartRequest({});
+    assert.equal((await entry2).body.reason, 'entry');
+    const end = story.next('terminated');
+    await story.dc.continueRequest({ threadId: 1 });
+    await end;
   } finally {
     await story.close();
   }

@@ -279,7 +279,7 @@ function reclaimChunks(h: mheap, npage: number): void {
       if (inUseUnmarked === 0) continue;
       for (let j = 0; j < 8; j++) {
         if ((inUseUnmarked & (1 << j)) === 0) continue;
-        const s = a.spanAt(i + j);
+        const s = a.spans[i + j];
         if (s === null || s.state !== 'mSpanInUse' || s.sweepgen !== sg - 2) continue;
         s.sweepgen = sg - 1;
         const n = s.npages;

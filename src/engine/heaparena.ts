@@ -6,10 +6,11 @@
  * and `zeroedBase` (everything at or above it in the arena has never been handed out, so it is
  * already zero).
  *
- * The span map is Go's `spans [pagesPerArena]*mspan`, kept compactly: while one span (or none)
- * covers every page of the arena it is that one reference (`whole`); the 8192 entries exist only
- * once a span covers part of the arena. A 1 TB span then costs 16384 references, not 134M
- * entries (1 GB) and 134M stores.
+ * The span map is Go's `spans [pagesPerArena]*mspan`, read as a plain array (it is on the GC's
+ * path: one lookup per pointer). While one span (or none) covers every page of an arena, the
+ * arena shares a read-only array filled with that span with the other arenas it covers; it gets
+ * its own copy when a span covers part of it. A 1 TB span then costs one 8192-entry array, not
+ * 16384 of them (1 GB) and 134M stores.
  *
  * Invariants: every page of an in-use or manual span maps to it; a pageInUse bit is set exactly
  * on the first page of each in-use (not manual) span; zeroedBase only grows.
@@ -17,36 +18,46 @@
 import { _PageSize, heapArenaBytes, pagesPerArena } from './constants';
 import type { mspan } from './mspan';
 
+/** The shared span map of arenas no span covers. */
+const NO_SPANS: (mspan | null)[] = new Array<mspan | null>(pagesPerArena).fill(null);
+/** The shared span map of the arenas the last whole-arena span covers. */
+let wholeMap: { span: mspan; spans: (mspan | null)[] } | null = null;
+
+function sharedMap(s: mspan | null): (mspan | null)[] {
+  if (s === null) return NO_SPANS;
+  if (wholeMap === null || wholeMap.span !== s) wholeMap = { span: s, spans: new Array<mspan | null>(pagesPerArena).fill(s) };
+  return wholeMap.spans;
+}
+
 export class heapArena {
-  /** spans[i] per page, or null while `whole` stands for every page. */
-  private map: (mspan | null)[] | null = null;
-  private whole: mspan | null = null;
+  /** `spans[i]`: the span page i maps to. Read freely; write only through `setSpans` (it may be shared). */
+  spans: (mspan | null)[] = NO_SPANS;
+  /** `spans` is this arena's own (not a shared, uniform one). */
+  private own = false;
   readonly pageInUse = new Uint8Array(pagesPerArena / 8);
   readonly pageMarks = new Uint8Array(pagesPerArena / 8);
   /** Offset within the arena below which pages may be dirty. */
   zeroedBase = 0;
   constructor(readonly base: number) {}
 
-  /** `spans[i]`: the span page i of the arena maps to. */
-  spanAt(i: number): mspan | null {
-    return this.map === null ? this.whole : this.map[i];
-  }
-
   /** spans[i] = s for i in [from, to). */
   setSpans(from: number, to: number, s: mspan | null): void {
     if (from === 0 && to === pagesPerArena) {
-      this.map = null;
-      this.whole = s;
+      this.spans = sharedMap(s);
+      this.own = false;
       return;
     }
-    if (this.map === null) this.map = new Array<mspan | null>(pagesPerArena).fill(this.whole);
-    for (let i = from; i < to; i++) this.map[i] = s;
+    if (!this.own) {
+      this.spans = this.spans.slice();
+      this.own = true;
+    }
+    for (let i = from; i < to; i++) this.spans[i] = s;
   }
 
   /** Every page in [from, to) maps to `s`. */
   mapsTo(from: number, to: number, s: mspan): boolean {
-    if (this.map === null) return this.whole === s;
-    for (let i = from; i < to; i++) if (this.map[i] !== s) return false;
+    if (!this.own) return this.spans[from] === s; // a shared map is uniform
+    for (let i = from; i < to; i++) if (this.spans[i] !== s) return false;
     return true;
   }
 }
@@ -113,7 +124,7 @@ export class heapArenaIndex {
   spanOf(addr: number): mspan | null {
     const a = this.arenaOf(addr);
     if (a === undefined) return null;
-    const s = a.spanAt(Math.floor((addr - a.base) / _PageSize));
+    const s = a.spans[Math.floor((addr - a.base) / _PageSize)];
     if (s === null || s.state === 'mSpanDead' || s.state === 'mSpanFree' || addr < s.startAddr || addr >= s.end()) return null;
     return s;
   }

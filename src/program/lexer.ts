@@ -6,8 +6,10 @@
  * allocations, not millions. `lexChunks` scans the same tokens a chunk at a time into arrays it
  * reuses: a chunk ends at a line end outside any `{ }` once it holds enough tokens, so a caller
  * that is done with a chunk's statements when it reaches the chunk's end (the streaming parser)
- * needs a few MB for tokens instead of ~14 bytes per token of the whole file. Newlines are tokens (statements end at the end of a line); a run of
- * blank or comment-only lines is one `Newline` token. Comments run from `#` to the end of the line.
+ * needs a few MB for tokens instead of ~14 bytes per token of the whole file.
+ *
+ * Newlines are tokens (statements end at the end of a line); a run of blank or comment-only lines
+ * is one `Newline` token. Comments run from `#` to the end of the line.
  *
  * Invariants: the stream always ends with one Newline token and then one EOF token; every token's start/end offsets
  * lie within the text and never span a line break (Newline and EOF tokens are zero-width ranges

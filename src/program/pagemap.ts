@@ -102,7 +102,7 @@ function radixRuns(ph: radixPageHeap, span: (base: number, npages: number, s: ms
     const first = arena === undefined ? 0 : (chunk.base - arena.base) / _PageSize;
     const live = (i: number): mspan | null => {
       if (arena === undefined) return null;
-      const s = arena.spanAt(first + i);
+      const s = arena.spans[first + i];
       if (s === null || s === undefined || s.state === 'mSpanDead' || s.state === 'mSpanFree') return null;
       const addr = chunk.base + i * _PageSize;
       return addr >= s.startAddr && addr < s.end() ? s : null;

@@ -20,13 +20,14 @@ import type { mspan } from './mspan';
 
 /** The shared span map of arenas no span covers. */
 const NO_SPANS: (mspan | null)[] = new Array<mspan | null>(pagesPerArena).fill(null);
-/** The shared span map of the arenas the last whole-arena span covers. */
-let wholeMap: { span: mspan; spans: (mspan | null)[] } | null = null;
+/** The shared span map of the arenas a span covers whole (held weakly: it goes with the span). */
+const wholeMaps = new WeakMap<mspan, (mspan | null)[]>();
 
 function sharedMap(s: mspan | null): (mspan | null)[] {
   if (s === null) return NO_SPANS;
-  if (wholeMap === null || wholeMap.span !== s) wholeMap = { span: s, spans: new Array<mspan | null>(pagesPerArena).fill(s) };
-  return wholeMap.spans;
+  let spans = wholeMaps.get(s);
+  if (spans === undefined) wholeMaps.set(s, (spans = new Array<mspan | null>(pagesPerArena).fill(s)));
+  return spans;
 }
 
 export class heapArena {

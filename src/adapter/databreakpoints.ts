@@ -146,6 +146,11 @@ function changes(ws: readonly Watch[], it: Interpreter, reverse: boolean): { ids
   return { ids, description: `data breakpoint: ${parts.join('; ')}${line === undefined ? '' : ` (before line ${line + 1})`}` };
 }
 
+/** A copy of a watch for another run, bound lazily as that run creates the span (so its creation is a change). */
+function unbound(w: Watch): Watch {
+  return { ...w, span: null, bound: false, values: DEAD, hits: 0 };
+}
+
 export class DataBreakpoints {
   /** From setDataBreakpoints (replaced as a whole each time). */
   private watches: Watch[] = [];
@@ -169,7 +174,7 @@ export class DataBreakpoints {
    * new run creates their spans, so a span's creation is their first stop.
    */
   adoptSpanWatches(before: DataBreakpoints): void {
-    for (const w of before.spanWatches) this.spanWatches.push({ ...w, span: null, bound: false, values: DEAD, hits: 0 });
+    for (const w of before.spanWatches) this.spanWatches.push(unbound(w));
     this.nextId = Math.max(this.nextId, before.nextId);
   }
 
@@ -253,7 +258,7 @@ export class DataBreakpoints {
    * mSpanInUse`). This object's own watches are not touched.
    */
   scanner(): { check(it: Interpreter): { ids: number[]; description: string } | null } {
-    const ws: Watch[] = this.all().map((w) => ({ ...w, span: null, bound: false, values: DEAD }));
+    const ws: Watch[] = this.all().map(unbound);
     return { check: (it: Interpreter) => changes(ws, it, true) };
   }
 }

@@ -19,7 +19,7 @@
 import { didYouMean } from './suggest';
 import { KEYWORDS as KEYWORDS_, MAX_INT as MAX_INT_, T as T_, TOKEN_NAMES, Unit as Unit_, UNITS as UNITS_, type TokenKind, type TokenName, type UnitKind } from './tokens';
 import { Codes as Codes_, DiagnosticSink } from './diagnostics';
-import { lineOfOffset, type Range } from './positions';
+import { LineIndex, lineOfOffset, type Range } from './positions';
 
 // Local aliases: module imports may compile to getters, and these are read per character.
 const T = T_;
@@ -42,7 +42,7 @@ export interface TokenStream {
   /** Token indexes of the String tokens, ascending, and their decoded values. */
   readonly stringTokens: readonly number[];
   readonly strings: readonly string[];
-  /** Offsets of the line starts (in a chunk: of the lines scanned so far). */
+  /** Offsets of the line starts (from `lexChunks`: of the whole text, computed before scanning). */
   readonly lineStarts: Int32Array;
   /** A chunk that is not the last: it ends with a Newline token and an EOF token standing for "more follows". */
   readonly more: boolean;
@@ -153,7 +153,7 @@ class Lexer {
   private nameTable = new Int32Array(1024);
   private strings: string[] = [];
   private stringTokens: number[] = [];
-  private lineStarts = new Int32Array(256);
+  private lineStarts: Int32Array = new Int32Array(256);
   private lineCount = 1;
   private n = 0;
   private i = 0;
@@ -164,8 +164,15 @@ class Lexer {
   /** Brace depth (never below 0), for chunk boundaries. */
   private depth = 0;
 
-  /** `chunkTokens` 0: one stream for the whole text; else chunks of about that many tokens. */
-  constructor(private readonly text: string, private readonly sink: DiagnosticSink, private readonly chunkTokens = 0) {
+  /**
+   * `chunkTokens` 0: one stream for the whole text, recording the line starts as it goes; else
+   * chunks of about that many tokens, with the text's line starts given (`lines`).
+   */
+  constructor(private readonly text: string, private readonly sink: DiagnosticSink, private readonly chunkTokens = 0, lines: Int32Array | null = null) {
+    if (lines !== null) {
+      this.lineStarts = lines;
+      this.lineCount = lines.length;
+    }
     const cap = chunkTokens > 0 ? 64 + chunkTokens * 2 : 64 + ((text.length * 0.4) | 0);
     this.kinds = new Uint8Array(cap);
     this.starts = new Int32Array(cap);
@@ -234,6 +241,7 @@ class Lexer {
   private newLine(nextStart: number): void {
     this.line++;
     this.lineStart = nextStart;
+    if (this.chunkTokens > 0) return; // the line starts were given
     if (this.lineCount === this.lineStarts.length) {
       const b = new Int32Array(this.lineStarts.length * 2);
       b.set(this.lineStarts);
@@ -656,11 +664,13 @@ export function lex(text: string, sink: DiagnosticSink): TokenStream {
 
 /**
  * The same tokens as `lex`, a chunk of about `chunkTokens` at a time (more when a block is open):
- * each call returns the next chunk, written over the arrays of the one before; null after the last.
+ * `next()` returns the next chunk, written over the arrays of the one before; null after the last.
+ * `lineStarts` (of the whole text) is there before the first chunk.
  */
-export function lexChunks(text: string, sink: DiagnosticSink, chunkTokens: number): () => TokenStream | null {
-  const lexer = new Lexer(text, sink, Math.max(1, chunkTokens));
-  return () => lexer.run();
+export function lexChunks(text: string, sink: DiagnosticSink, chunkTokens: number): { readonly lineStarts: Int32Array; next(): TokenStream | null } {
+  const lineStarts = new LineIndex(text).starts;
+  const lexer = new Lexer(text, sink, Math.max(1, chunkTokens), lineStarts);
+  return { lineStarts, next: () => lexer.run() };
 }
 
 /** A token as plain data, for tests and tooling (syntax highlighting, hovers). */

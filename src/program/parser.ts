@@ -26,7 +26,7 @@ import type {
 } from './ast';
 import { Codes as Codes_, DiagnosticSink, type Diagnostic, type DiagnosticCode } from './diagnostics';
 import { INVALID_LITERAL, KEYWORD_LIST, lex, lexChunks, literalValue, shortLiteral, stringValue, type TokenStream } from './lexer';
-import { LineIndex, lineOfOffset, rangeAt, type Range } from './positions';
+import { lineOfOffset, rangeAt, type Range } from './positions';
 import { DEFAULT_SETTINGS, type SettingName } from './settings';
 import { didYouMean } from './suggest';
 import {
@@ -970,8 +970,8 @@ export function parse(text: string, handler: TopLevelHandler | null = null, chun
   try {
     let program: Program;
     if (handler !== null && chunkTokens > 0) {
-      const next = lexChunks(text, sink, chunkTokens);
-      program = new Parser(next()!, sink, handler, new LineIndex(text).starts, next).parseProgram();
+      const chunks = lexChunks(text, sink, chunkTokens);
+      program = new Parser(chunks.next()!, sink, handler, chunks.lineStarts, chunks.next).parseProgram();
     } else {
       const ts = lex(text, sink);
       program = new Parser(ts, sink, handler, ts.lineStarts, null).parseProgram();

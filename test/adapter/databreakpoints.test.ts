@@ -26,6 +26,15 @@ async function localsRef(story: Story): Promise<number> {
   return scopes.find((s) => s.name === 'Locals')!.variablesReference;
 }
 
+/** The span holding `x` now: its address, its data id (`span:N`) and N. */
+async function spanOfX(story: Story): Promise<{ addr: string; dataId: string; spanId: number }> {
+  const addr = (await story.value('x')).split(' ')[0];
+  const dataId = (await story.dc.dataBreakpointInfoRequest({ name: `span ${addr}` })).body.dataId ?? '';
+  const m = /^span:(\d+)$/.exec(dataId);
+  assert.ok(m !== null, `span ${addr} has no span data id (${dataId})`);
+  return { addr, dataId, spanId: Number(m[1]) };
+}
+
 test('data breakpoint on an object from Locals: breaks when its span allocCount changes, then when the GC frees it (sweepgen too)', async () => {
   const { story } = await Story.launch(script);
   try {
@@ -106,9 +115,8 @@ test('data breakpoints with a hit count and with a condition stop only on the ch
     const { story } = await Story.launch(loop);
     try {
       await story.motion('next'); // x = new 32 done
-      const addr = (await story.value('x')).split(' ')[0];
-      const info = await story.dc.dataBreakpointInfoRequest({ name: `span ${addr}` });
-      const set = await story.dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, ...bp }] });
+      const { dataId } = await spanOfX(story);
+      const set = await story.dc.setDataBreakpointsRequest({ breakpoints: [{ dataId, ...bp }] });
       assert.equal(set.body.breakpoints[0].verified, true, JSON.stringify(set.body.breakpoints[0]));
       const s1 = await story.motion('continue');
       assert.equal(s1.body.reason, 'data breakpoint', JSON.stringify(bp));
@@ -123,8 +131,7 @@ test('goheap/breakOnSpan (the views): a span watch that VS Code replacing its ow
   const { story } = await Story.launch(script);
   try {
     await story.motion('next'); // x = new 32 done; before line 3
-    const addr = (await story.value('x')).split(' ')[0];
-    const spanId = Number(/^span:(\d+)$/.exec((await story.dc.dataBreakpointInfoRequest({ name: `span ${addr}` })).body.dataId ?? '')![1]);
+    const { spanId } = await spanOfX(story);
     const res = await story.custom<{ verified: boolean; message?: string }>('goheap/breakOnSpan', { span: spanId });
     assert.deepEqual(res, { verified: true });
     const again = await story.custom<{ verified: boolean; message?: string }>('goheap/breakOnSpan', { span: spanId });
@@ -147,8 +154,7 @@ test('goheap/breakOnSpan survives a restart of the same script: the new run stop
   const { story } = await Story.launch(script);
   try {
     await story.motion('next'); // x = new 32 done; before line 3
-    const addr = (await story.value('x')).split(' ')[0];
-    const spanId = Number(/^span:(\d+)$/.exec((await story.dc.dataBreakpointInfoRequest({ name: `span ${addr}` })).body.dataId ?? '')![1]);
+    const { addr, spanId } = await spanOfX(story);
     assert.deepEqual(await story.custom('goheap/breakOnSpan', { span: spanId }), { verified: true });
     const entry = story.nextStop();
     await story.dc.restartRequest({});

@@ -118,9 +118,10 @@ test('chunked scanning gives the tokens, diagnostics and line starts of one scan
     assert.deepEqual(whole.lineStarts, new LineIndex(text).starts, `${f}: line starts`);
     for (const chunk of [1, 7, 64]) {
       const s2 = new DiagnosticSink();
-      const next = lexChunks(text, s2, chunk);
+      const chunks = lexChunks(text, s2, chunk);
+      assert.deepEqual(chunks.lineStarts, whole.lineStarts, `${f}: line starts given to the chunks`);
       const got: unknown[] = [];
-      for (let ts = next(); ts !== null; ts = next()) {
+      for (let ts = chunks.next(); ts !== null; ts = chunks.next()) {
         got.push(...tokens(ts, true));
         if (ts.more) boundaries++;
       }
@@ -133,9 +134,9 @@ test('chunked scanning gives the tokens, diagnostics and line starts of one scan
 
 test('a chunk does not end inside a block: an open `{` keeps the rest of the file in one chunk', () => {
   const text = 'x = new 8\nrepeat 3 {\n  y = new 8\n  print y\n}\nprint x\nrepeat 2 {\n  gc\n';
-  const next = lexChunks(text, new DiagnosticSink(), 1);
+  const chunks = lexChunks(text, new DiagnosticSink(), 1);
   const firstLines: number[] = [];
-  for (let ts = next(); ts !== null; ts = next()) firstLines.push(new LineIndex(text).lineAt(ts.starts[0]));
+  for (let ts = chunks.next(); ts !== null; ts = chunks.next()) firstLines.push(new LineIndex(text).lineAt(ts.starts[0]));
   // Chunks start at lines 1 (x), 2 (the first repeat, through its `}`), 6 (print x), 7 (the unclosed repeat to the end).
   assert.deepEqual(firstLines, [0, 1, 5, 6]);
 });
